@@ -1,0 +1,79 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { cube } from '@electric-sql/pglite/contrib/cube';
+import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance';
+import type { Logger, SQL } from 'drizzle-orm';
+import type { PgAsyncDatabase } from 'drizzle-orm/pg-core/async';
+import type { PgQueryResultHKT } from 'drizzle-orm/pg-core/session';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { type Relations, relations } from './relations.js';
+
+/** One database type for both drivers: the rest of kapmap never knows which one it has. */
+export type Database = PgAsyncDatabase<PgQueryResultHKT, Relations>;
+
+export interface DbOptions {
+  /** A PostgreSQL URL. Without one, kapmap runs on embedded PGlite. */
+  url?: string | undefined;
+  /** PGlite's data folder; `memory://` (or undefined) keeps the data in memory only. */
+  dataDir?: string | undefined;
+  /** Called with every SQL statement drizzle runs: the N+1 tests count them. */
+  onQuery?: ((sql: string, params: unknown[]) => void) | undefined;
+  /** Connection pool size on PostgreSQL. */
+  maxConnections?: number | undefined;
+}
+
+export interface DbHandle {
+  db: Database;
+  driver: 'pglite' | 'postgres';
+  /** Runs raw SQL and returns its rows, whichever driver is underneath. */
+  rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /** Applies every committed migration that has not run yet. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
+
+export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
+  const logger: Logger | undefined = options.onQuery
+    ? { logQuery: (query, params) => options.onQuery?.(query, params) }
+    : undefined;
+
+  if (options.url) {
+    const client = postgres(options.url, {
+      max: options.maxConnections ?? 10,
+      onnotice: () => {},
+      connection: { application_name: 'kapmap' },
+    });
+    const db = drizzlePostgres({ client, relations, logger });
+    return {
+      db,
+      driver: 'postgres',
+      rows: async <T extends Record<string, unknown>>(query: SQL) =>
+        (await db.execute(query)) as unknown as T[],
+      migrate: async () => {
+        await migratePostgres(db, { migrationsFolder });
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+
+  const dataDir = options.dataDir && options.dataDir !== 'memory://' ? options.dataDir : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create({ dataDir, extensions: { cube, earthdistance } });
+  const db = drizzlePglite({ client, relations, logger });
+  return {
+    db,
+    driver: 'pglite',
+    rows: async <T extends Record<string, unknown>>(query: SQL) => (await db.execute(query)).rows as T[],
+    migrate: async () => {
+      await migratePglite(db, { migrationsFolder });
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,117 @@
+import { haversineMeters, offlineGeocoder } from '@kapmap/geo';
+import { count, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateLocations } from '../src/generate.js';
+import { clinics, locationRoutes, locations, routes } from '../src/schema.js';
+import { CONDITIONS, DEMO_CLINICS, prepareDatabase, ROUTES } from '../src/seed/index.js';
+import { createTestDb, type TestDb } from '../src/testing.js';
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb();
+  await prepareDatabase(t, { demo: true });
+});
+afterAll(() => t.drop());
+
+describe('migrations and demo data', () => {
+  it('creates the cube and earthdistance extensions the search relies on', async () => {
+    const [row] = await t.rows<{ d: number }>(
+      sql`SELECT earth_distance(ll_to_earth(0, 0), ll_to_earth(0, 1)) AS d`,
+    );
+    // One degree of longitude on the equator of earthdistance's sphere (radius 6,378,168 m).
+    expect(Number(row?.d)).toBeCloseTo((6_378_168 * Math.PI) / 180, 3);
+  });
+
+  it('seeds every route and condition with its ICD-10 code', async () => {
+    const rows = await t.db.query.conditions.findMany();
+    expect(rows.map((c) => c.code).sort()).toEqual(CONDITIONS.map((c) => c.code).sort());
+    expect(rows.every((c) => /^[A-Z]\d{2}(\.\d{1,3})?$/.test(c.icd10))).toBe(true);
+    expect(await t.db.$count(routes)).toBe(ROUTES.length);
+  });
+
+  it('seeds 40+ published sample clinics with 80+ locations in 10+ states, Raleigh and telehealth included', async () => {
+    const published = await t.db.query.clinics.findMany({
+      where: { published: true },
+      with: { locations: true },
+    });
+    expect(published.length).toBeGreaterThanOrEqual(40);
+    expect(published.every((c) => c.isSample)).toBe(true);
+    const sites = published.flatMap((c) => c.locations);
+    expect(sites.length).toBeGreaterThanOrEqual(80);
+    expect(new Set(sites.map((l) => l.state).filter(Boolean)).size).toBeGreaterThanOrEqual(10);
+    const raleigh = { lat: 35.848, lng: -78.6317 };
+    const nearRaleigh = sites.filter(
+      (l) =>
+        l.lat !== null && l.lng !== null && haversineMeters(raleigh, { lat: l.lat, lng: l.lng }) < 40_000,
+    );
+    expect(nearRaleigh.length).toBeGreaterThanOrEqual(8);
+    const telehealth = sites.filter((l) => l.kind === 'telehealth');
+    expect(telehealth.length).toBeGreaterThanOrEqual(3);
+    expect(telehealth.every((l) => l.lat === null && l.servesStates.length > 0)).toBe(true);
+  });
+
+  it('places every demo location within 2 km of its ZIP centroid', async () => {
+    const geocoder = offlineGeocoder();
+    const rows = await t.db.select().from(locations).where(eq(locations.kind, 'physical'));
+    expect(rows).toHaveLength(DEMO_CLINICS.flatMap((c) => c.locations).length);
+    for (const l of rows) {
+      const zip = geocoder.zips.get(l.postalCode ?? '');
+      expect(zip, l.name).toBeDefined();
+      expect(haversineMeters({ lat: l.lat ?? 0, lng: l.lng ?? 0 }, zip ?? { lat: 0, lng: 0 })).toBeLessThan(
+        2000,
+      );
+    }
+  });
+
+  it('seeds the demo directory only once, however often the server starts', async () => {
+    const before = await t.db.$count(clinics);
+    expect(await prepareDatabase(t, { demo: true })).toEqual({ seededDemo: false });
+    expect(await t.db.$count(clinics)).toBe(before);
+  });
+
+  it('refuses a physical location without coordinates and a telehealth one without states', async () => {
+    const [clinic] = await t.db.select({ id: clinics.id }).from(clinics).limit(1);
+    const clinicId = clinic?.id ?? '';
+    await expect(
+      t.db.insert(locations).values({ clinicId, name: 'No point', kind: 'physical' }),
+    ).rejects.toThrow();
+    await expect(
+      t.db.insert(locations).values({ clinicId, name: 'No states', kind: 'telehealth' }),
+    ).rejects.toThrow();
+    await expect(
+      t.db.insert(locations).values({ clinicId, name: 'Off the globe', kind: 'physical', lat: 91, lng: 0 }),
+    ).rejects.toThrow();
+  });
+});
+
+describe('synthetic generator', () => {
+  it('adds N sample locations spread like the US population, each offering at least one route', async () => {
+    const g = await createTestDb();
+    try {
+      await generateLocations(g, { locations: 3000, chunkSize: 1000 });
+      expect(await g.db.$count(locations)).toBe(3000);
+      const [noRoute] = await g.rows<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM locations l WHERE NOT EXISTS (SELECT 1 FROM location_routes r WHERE r.location_id = l.id)`,
+      );
+      expect(noRoute?.n).toBe(0);
+      expect(await g.db.$count(locationRoutes)).toBeGreaterThan(3000);
+      const byState = await g.rows<{ state: string; n: number }>(
+        sql`SELECT state, count(*)::int AS n FROM locations GROUP BY state ORDER BY n DESC`,
+      );
+      const share = (s: string) => (byState.find((r) => r.state === s)?.n ?? 0) / 3000;
+      // California holds about 12% of Americans and Wyoming under 0.2%: the draw should show it.
+      expect(share('CA')).toBeGreaterThan(0.07);
+      expect(share('CA')).toBeGreaterThan(share('WY') * 10);
+      expect(byState.length).toBeGreaterThan(40);
+      const [clinicCount] = await g.db.select({ n: count() }).from(clinics);
+      expect(clinicCount?.n).toBe(1500);
+    } finally {
+      await g.drop();
+    }
+  });
+
+  it('rejects a count outside 1..1,000,000', async () => {
+    await expect(generateLocations(t, { locations: 0 })).rejects.toThrow(/1 to 1,000,000/);
+    await expect(generateLocations(t, { locations: 1_000_001 })).rejects.toThrow(/1 to 1,000,000/);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './distance.js';
+export * from './geocode.js';
+export * from './states.js';
