@@ -21,6 +21,8 @@ export interface Geocoder {
   geocode(place: string): Promise<ResolvedPlace>;
   /** The state a point lies in, judged by the nearest ZIP centroid; null far from any. */
   stateAt(point: LatLng): string | null;
+  /** A picked point as a place: labelled by the nearest town, in the state it lies in. */
+  describePoint(point: LatLng): ResolvedPlace;
 }
 
 export interface ZipEntry extends LatLng {
@@ -122,7 +124,6 @@ export class OfflineGeocoder implements Geocoder {
     return nearest && nearest.meters <= MAX_STATE_DISTANCE_KM * 1000 ? nearest.entry.state : null;
   }
 
-  /** A label for a point a person picked: the nearest town when there is one close by. */
   describePoint(point: LatLng): ResolvedPlace {
     const nearest = this.nearestZip(point);
     const state = nearest && nearest.meters <= MAX_STATE_DISTANCE_KM * 1000 ? nearest.entry.state : null;

@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/**
+ * The only place that reads process.env. Every value is checked once at start, and each bad one is
+ * reported with what was expected, so the server never starts half-configured.
+ */
+function workspaceRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'pnpm-workspace.yaml')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+/** PGlite keeps its data in `.data/pglite` at the top of the checkout (git-ignored). */
+const defaultPgliteDir = join(workspaceRoot(), '.data', 'pglite');
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  PORT: z.coerce
+    .number({ message: 'must be a port number' })
+    .int('must be a whole number')
+    .min(1, 'must be from 1 to 65535')
+    .max(65535, 'must be from 1 to 65535')
+    .default(4000),
+  HOST: z.string().min(1, 'must not be empty').default('localhost'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/.+/, 'must be a PostgreSQL URL such as postgres://user@host:5432/kapmap')
+    .optional(),
+  PGLITE_DIR: z.string().min(1, 'must not be empty').default(defaultPgliteDir),
+  DEMO_DATA: boolean.default(true),
+  DB_POOL_SIZE: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(200)
+    .default(10),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1024, 'must be at least 1024')
+    .default(65_536),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => {
+    const name = String(i.path[0]);
+    return `  ${name}=${JSON.stringify(source[name] ?? '')}: ${i.message}`;
+  });
+  throw new ConfigError(`kapmap cannot start: fix these settings in the environment.\n${lines.join('\n')}`);
+}

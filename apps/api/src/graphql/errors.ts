@@ -1,0 +1,52 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/**
+ * The base of every error written for the person using kapmap: its message says what went wrong and
+ * what to do. Mutations return these as typed results (the errors plugin's `Error` interface).
+ */
+export class DomainError extends Error {
+  override name = 'DomainError';
+}
+
+/** A bad argument: a top-level GraphQL error with Apollo's `BAD_USER_INPUT` code and the argument's name. */
+export function badUserInput(message: string, argumentName: string, path?: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: 'BAD_USER_INPUT', argumentName, ...(path && path !== argumentName ? { path } : {}) },
+  });
+}
+
+const PASSED_THROUGH = new Set([
+  'BAD_USER_INPUT',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+]);
+
+/**
+ * What a client sees of an error: our coded errors as they are; anything unexpected as a masked
+ * INTERNAL_SERVER_ERROR, logged with its stack on the server only.
+ */
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  log: (error: unknown) => void,
+): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && PASSED_THROUGH.has(code)) {
+    const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  log(unwrapResolverError(error));
+  return {
+    message: 'Something went wrong on our side. Please try again; if it keeps happening, tell us.',
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}

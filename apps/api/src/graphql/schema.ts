@@ -1,0 +1,5 @@
+import { builder } from './builder.js';
+import '../modules/directory/index.js';
+
+/** The whole schema: each module registers its types and fields on the builder when imported. */
+export const schema = builder.toSchema({ sortSchema: true });

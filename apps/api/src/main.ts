@@ -1,0 +1,40 @@
+import { createDb } from '@kapmap/db/client';
+import { prepareDatabase } from '@kapmap/db/seed';
+import { offlineGeocoder } from '@kapmap/geo';
+import { ConfigError, loadEnv } from './env.js';
+import { createServer } from './server.js';
+
+try {
+  const env = loadEnv();
+  const db = await createDb({
+    url: env.DATABASE_URL,
+    dataDir: env.DATABASE_URL ? undefined : env.PGLITE_DIR,
+    maxConnections: env.DB_POOL_SIZE,
+  });
+  const where = env.DATABASE_URL ? 'PostgreSQL' : `PGlite in ${env.PGLITE_DIR}`;
+  const { seededDemo } = await prepareDatabase(db, { demo: env.DEMO_DATA });
+  const app = await createServer({
+    db: db.db,
+    geocoder: offlineGeocoder(),
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    logLevel: env.LOG_LEVEL,
+  });
+  const shutdown = async () => {
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  await app.listen({ port: env.PORT, host: env.HOST });
+  console.log(
+    `kapmap API on ${where}${seededDemo ? ' (demo data seeded: fictional clinics)' : ''}\n` +
+      `  GraphQL: http://localhost:${env.PORT}/graphql`,
+  );
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  throw error;
+}

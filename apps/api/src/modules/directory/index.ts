@@ -1,0 +1,4 @@
+import './reference.js';
+import './clinic.js';
+import './location.js';
+import './search-schema.js';

@@ -1,0 +1,73 @@
+import { builder } from '../../graphql/builder.js';
+
+export const Route = builder.drizzleObject('routes', {
+  name: 'Route',
+  description:
+    'A route of administration of ketamine (IV infusion, intramuscular, intranasal esketamine, ...).',
+  fields: (t) => ({
+    code: t.exposeString('code', {
+      description: 'Stable code, used in filters: iv, im, intranasal_esketamine, ...',
+    }),
+    name: t.exposeString('name'),
+    description: t.exposeString('description'),
+  }),
+});
+
+export const Condition = builder.drizzleObject('conditions', {
+  name: 'Condition',
+  description: 'A condition a location accepts patients for.',
+  fields: (t) => ({
+    code: t.exposeString('code', { description: 'Stable code, used in filters: trd, ptsd, ocd, ...' }),
+    name: t.exposeString('name'),
+    icd10: t.exposeString('icd10', { description: 'The ICD-10-CM code that best represents the condition.' }),
+  }),
+});
+
+export const Service = builder.drizzleObject('services', {
+  name: 'Service',
+  description:
+    'A service around the dose: screening, psychotherapy during the session, integration, monitoring.',
+  fields: (t) => ({
+    code: t.exposeString('code'),
+    name: t.exposeString('name'),
+    description: t.exposeString('description'),
+  }),
+});
+
+export const InsurancePayer = builder.drizzleObject('insurancePayers', {
+  name: 'InsurancePayer',
+  description: 'A payer a location accepts; `self_pay` stands for paying out of pocket.',
+  fields: (t) => ({
+    code: t.exposeString('code', {
+      description: 'Stable code, used in filters: self_pay, medicare, aetna, ...',
+    }),
+    name: t.exposeString('name'),
+  }),
+});
+
+builder.queryFields((t) => ({
+  routes: t.drizzleField({
+    type: [Route],
+    description: 'Every route of administration, in display order.',
+    resolve: (query, _root, _args, ctx) =>
+      ctx.db.query.routes.findMany(query({ orderBy: { sortOrder: 'asc' } })),
+  }),
+  conditions: t.drizzleField({
+    type: [Condition],
+    description: 'Every condition, in display order.',
+    resolve: (query, _root, _args, ctx) =>
+      ctx.db.query.conditions.findMany(query({ orderBy: { sortOrder: 'asc' } })),
+  }),
+  services: t.drizzleField({
+    type: [Service],
+    description: 'Every service a location can list, in display order.',
+    resolve: (query, _root, _args, ctx) =>
+      ctx.db.query.services.findMany(query({ orderBy: { sortOrder: 'asc' } })),
+  }),
+  insurancePayers: t.drizzleField({
+    type: [InsurancePayer],
+    description: 'Every payer a location can accept, self-pay first.',
+    resolve: (query, _root, _args, ctx) =>
+      ctx.db.query.insurancePayers.findMany(query({ orderBy: { sortOrder: 'asc' } })),
+  }),
+}));

@@ -1,0 +1,319 @@
+import { type DistanceUnit, fromMeters, PlaceNotFoundError, type ResolvedPlace, toMeters } from '@kapmap/geo';
+import { z } from 'zod';
+import { builder } from '../../graphql/builder.js';
+import { badUserInput } from '../../graphql/errors.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { Location } from './location.js';
+import { referenceCodes } from './reference-codes.js';
+import {
+  type LocationFilter,
+  type NearbyQuery,
+  type NearbyRow,
+  type NearbySummary,
+  type SearchCursor,
+  searchNearby,
+  searchTelehealth,
+  summarizeNearby,
+} from './search.js';
+
+const MAX_RADIUS_MILES = 500;
+const MAX_RADIUS_KM = 805;
+const MAX_TEXT = 100;
+
+export const DistanceUnitEnum = builder.enumType('DistanceUnit', {
+  values: {
+    MILES: { description: 'Statute miles (1,609.344 m).' },
+    KILOMETERS: { description: 'Kilometres.' },
+  } as const,
+});
+
+const GeoPointInput = builder.inputType('GeoPointInput', {
+  description: 'A point in WGS 84 degrees.',
+  fields: (t) => ({
+    lat: t.float({ required: true, description: 'Latitude, -90 to 90.' }),
+    lng: t.float({ required: true, description: 'Longitude, -180 to 180.' }),
+  }),
+});
+
+const LocationFilterInput = builder.inputType('LocationFilter', {
+  description: 'Narrows a search. Filters combine: a location must pass every one given.',
+  fields: (t) => ({
+    conditions: t.stringList({ description: 'Condition codes: a location must accept every one.' }),
+    routes: t.stringList({ description: 'Route codes: a location must offer at least one.' }),
+    insurance: t.stringList({ description: 'Payer codes: a location must accept at least one.' }),
+    acceptingNewPatients: t.boolean({
+      description: 'Only locations that are (true) or are not (false) taking new patients.',
+    }),
+    text: t.string({ description: 'Matches part of the clinic’s or the location’s name, ignoring case.' }),
+  }),
+});
+
+const argsSchema = z
+  .object({
+    near: z
+      .object({
+        lat: z
+          .number()
+          .min(-90, 'near.lat must be between -90 and 90.')
+          .max(90, 'near.lat must be between -90 and 90.'),
+        lng: z
+          .number()
+          .min(-180, 'near.lng must be between -180 and 180.')
+          .max(180, 'near.lng must be between -180 and 180.'),
+      })
+      .nullish(),
+    place: z.string().nullish(),
+    radius: z.number().nullish(),
+    unit: z.enum(['MILES', 'KILOMETERS']).nullish(),
+    filter: z
+      .object({
+        text: z.string().max(MAX_TEXT, `filter.text can be at most ${MAX_TEXT} characters.`).nullish(),
+      })
+      .passthrough()
+      .nullish(),
+    first: z
+      .number()
+      .int()
+      .min(1, 'first must be from 1 to 100.')
+      .max(100, 'first must be from 1 to 100.')
+      .nullish(),
+    after: z.string().nullish(),
+  })
+  .superRefine((a, ctx) => {
+    if ((a.near == null) === (a.place == null)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [a.near == null ? 'place' : 'near'],
+        message: 'Give exactly one of near (a point) and place (a ZIP code or "City, ST").',
+      });
+    }
+    const unit = a.unit ?? 'MILES';
+    const cap = unit === 'MILES' ? MAX_RADIUS_MILES : MAX_RADIUS_KM;
+    const radius = a.radius ?? 25;
+    if (!(radius > 0) || radius > cap) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['radius'],
+        message: `radius must be more than 0 and at most ${cap} ${unit === 'MILES' ? 'miles' : 'km'}.`,
+      });
+    }
+  });
+
+/** What the connection's fields read from: computed lazily, so a client pays only for what it asks. */
+interface SearchResult {
+  query: NearbyQuery;
+  origin: ResolvedPlace;
+  unit: DistanceUnit;
+  first: number;
+  after: SearchCursor | null;
+  page: () => Promise<{ rows: NearbyRow[]; hasNextPage: boolean }>;
+  summary: () => Promise<NearbySummary>;
+}
+
+function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => {
+    p ??= fn();
+    return p;
+  };
+}
+
+const ResolvedPlaceRef = builder.objectRef<ResolvedPlace>('ResolvedPlace').implement({
+  description: 'The point a search was made from.',
+  fields: (t) => ({
+    lat: t.exposeFloat('lat'),
+    lng: t.exposeFloat('lng'),
+    label: t.exposeString('label', {
+      description: 'What to call the place: "Raleigh, NC 27609", "Near Cary, NC".',
+    }),
+    state: t.exposeString('state', {
+      nullable: true,
+      description: 'USPS code of the state the point is in; null outside the US.',
+    }),
+  }),
+});
+
+const GeoBounds = builder.objectRef<NonNullable<NearbySummary['bounds']>>('GeoBounds').implement({
+  description: 'A box around points, in degrees: what a map should fit.',
+  fields: (t) => ({
+    north: t.exposeFloat('north'),
+    south: t.exposeFloat('south'),
+    east: t.exposeFloat('east'),
+    west: t.exposeFloat('west'),
+  }),
+});
+
+type LocationRow = { id: string };
+const LocationSearchEdge = builder.objectRef<{ row: NearbyRow; unit: DistanceUnit; node: LocationRow }>(
+  'LocationSearchEdge',
+);
+
+/** Rows in the order of `ids`. Pothos always loads a row's primary key, though its types do not say so. */
+function sortByIds<T extends object>(rows: T[], ids: string[]): T[] {
+  const byId = new Map(rows.map((r) => [(r as { id?: unknown }).id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+const LocationSearchConnection = builder.objectRef<SearchResult>('LocationSearchConnection').implement({
+  description: 'Street locations near a place, nearest first, and the telehealth programmes for its state.',
+  fields: (t) => ({
+    edges: t.field({
+      type: [LocationSearchEdge],
+      description: 'One page of street locations, nearest first, ties by ID.',
+      resolve: async (r, _args, ctx, info) => {
+        const { rows } = await r.page();
+        if (rows.length === 0) return [];
+        // Every node of the page in one query, shaped by what the client selected beneath edges.node.
+        const nodes = await ctx.db.query.locations.findMany(
+          t.drizzleQueryFromInfo('locations', {
+            context: ctx,
+            info,
+            path: ['node'],
+            columns: { id: true },
+            where: { id: { in: rows.map((row) => row.id) } },
+          }),
+        );
+        const byId = new Map(nodes.map((n) => [n.id, n]));
+        // A location unpublished between the two queries drops out rather than failing the page.
+        return rows.flatMap((row) => {
+          const node = byId.get(row.id);
+          return node ? [{ row, unit: r.unit, node }] : [];
+        });
+      },
+    }),
+    pageInfo: t.field({
+      type: builder.pageInfoRef(),
+      resolve: async (r) => {
+        const { rows, hasNextPage } = await r.page();
+        const first = rows[0];
+        const last = rows.at(-1);
+        return {
+          hasNextPage,
+          hasPreviousPage: r.after !== null,
+          startCursor: first ? encodeCursor(first) : null,
+          endCursor: last ? encodeCursor(last) : null,
+        };
+      },
+    }),
+    totalCount: t.int({
+      description:
+        'Every matching street location in the radius. Counting costs a scan of the radius: ask only when shown.',
+      resolve: async (r) => (await r.summary()).total,
+    }),
+    bounds: t.field({
+      type: GeoBounds,
+      nullable: true,
+      description: 'The box around every match in the radius (not only this page); null when none matches.',
+      resolve: async (r) => (await r.summary()).bounds,
+    }),
+    origin: t.field({ type: ResolvedPlaceRef, resolve: (r) => r.origin }),
+    telehealth: t.drizzleField({
+      type: [Location],
+      description:
+        'Telehealth and at-home programmes serving the state of the origin that pass the same filters; ' +
+        'empty when the origin is in no state.',
+      resolve: async (query, r, _args, ctx) => {
+        if (!r.origin.state) return [];
+        const ids = await searchTelehealth(ctx.db, r.origin.state, r.query.filter);
+        if (ids.length === 0) return [];
+        const rows = await ctx.db.query.locations.findMany(query({ where: { id: { in: ids } } }));
+        return sortByIds(rows, ids);
+      },
+    }),
+  }),
+});
+
+LocationSearchEdge.implement({
+  description: 'A location in search results, with its distance from the origin.',
+  fields: (t) => ({
+    cursor: t.string({ resolve: (e) => encodeCursor(e.row) }),
+    distance: t.float({
+      description: 'Great-circle distance from the origin, in the unit the search asked for, unrounded.',
+      resolve: (e) => fromMeters(e.row.meters, e.unit),
+    }),
+    node: t.field({ type: Location, resolve: (e) => e.node as never }),
+  }),
+});
+
+/** Codes in a filter list: trimmed, deduplicated, each checked against the reference data. */
+function checkCodes(
+  list: readonly string[] | null | undefined,
+  known: ReadonlySet<string>,
+  field: string,
+): string[] {
+  const codes = [...new Set((list ?? []).map((c) => c.trim()))];
+  const unknown = codes.filter((c) => !known.has(c));
+  if (unknown.length > 0) {
+    throw badUserInput(
+      `Unknown ${field} code${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}. Known codes: ${[...known].join(', ')}.`,
+      'filter',
+      `filter.${field}`,
+    );
+  }
+  return codes;
+}
+
+builder.queryField('searchLocations', (t) =>
+  t.field({
+    type: LocationSearchConnection,
+    description:
+      'Exactly one of near and place. radius > 0 and at most 500 miles (805 km); first 1..100. ' +
+      'Street locations of published clinics within the radius, nearest first; telehealth programmes for the ' +
+      'state searched from are listed apart.',
+    args: {
+      near: t.arg({ type: GeoPointInput, description: 'Search around this point.' }),
+      place: t.arg.string({ description: 'Search around a US ZIP code (27609) or a city ("Raleigh, NC").' }),
+      radius: t.arg.float({ defaultValue: 25, description: 'How far to look, in `unit`.' }),
+      unit: t.arg({ type: DistanceUnitEnum, defaultValue: 'MILES' }),
+      filter: t.arg({ type: LocationFilterInput }),
+      first: t.arg.int({ defaultValue: 20, description: 'Page size, 1 to 100.' }),
+      after: t.arg.string({ description: 'The endCursor of the previous page.' }),
+    },
+    validate: argsSchema,
+    resolve: async (_root, args, ctx) => {
+      let after: SearchCursor | null = null;
+      if (args.after != null) {
+        after = decodeCursor(args.after);
+        if (!after)
+          throw badUserInput(
+            'after is not a cursor from this search: start again from the first page.',
+            'after',
+          );
+      }
+      const codes = await referenceCodes(ctx);
+      const f = args.filter;
+      const text = f?.text?.trim();
+      const filter: LocationFilter = {
+        conditions: checkCodes(f?.conditions, codes.conditions, 'conditions'),
+        routes: checkCodes(f?.routes, codes.routes, 'routes'),
+        insurance: checkCodes(f?.insurance, codes.insurance, 'insurance'),
+        acceptingNewPatients: f?.acceptingNewPatients ?? null,
+        text: text ? text : null,
+      };
+
+      let origin: ResolvedPlace;
+      if (args.near) {
+        origin = ctx.geocoder.describePoint(args.near);
+      } else {
+        try {
+          origin = await ctx.geocoder.geocode(args.place ?? '');
+        } catch (error) {
+          if (error instanceof PlaceNotFoundError) throw badUserInput(error.message, 'place');
+          throw error;
+        }
+      }
+      const unit: DistanceUnit = args.unit ?? 'MILES';
+      const query: NearbyQuery = { origin, radiusMeters: toMeters(args.radius ?? 25, unit), filter };
+      const first = args.first ?? 20;
+      return {
+        query,
+        origin,
+        unit,
+        first,
+        after,
+        page: once(() => searchNearby(ctx.db, query, { first, after })),
+        summary: once(() => summarizeNearby(ctx.db, query)),
+      } satisfies SearchResult;
+    },
+  }),
+);

@@ -1,0 +1,56 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import type { Database } from '@kapmap/db/client';
+import type { Geocoder } from '@kapmap/geo';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { Context } from './context.js';
+import { formatError } from './graphql/errors.js';
+import { schema } from './graphql/schema.js';
+
+export interface ServerOptions {
+  db: Database;
+  geocoder: Geocoder;
+  /** Requests with a larger body get 413. */
+  maxBodyBytes?: number;
+  logLevel?: string;
+}
+
+/**
+ * The HTTP server: GraphQL at /graphql (GET and POST, per the GraphQL-over-HTTP spec) and a health check.
+ * Stateless: every request builds its context from the shared database pool, so any number of these
+ * processes can serve one database behind a load balancer.
+ */
+export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: options.maxBodyBytes ?? 65_536,
+    logger: options.logLevel === 'silent' ? false : { level: options.logLevel ?? 'info' },
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+
+  const apollo = new ApolloServer<Context>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) =>
+      formatError(formatted, error, (e) => app.log.error(e, 'unexpected error')),
+    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  const handler = fastifyApolloHandler(apollo, {
+    context: async () => ({ db: options.db, geocoder: options.geocoder }),
+  });
+  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], handler });
+  app.get('/healthz', async () => ({ ok: true }));
+
+  // Fastify's own errors (body too large, bad JSON) carry a status and a message, never a stack.
+  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) app.log.error(error);
+    void reply.status(status).send({
+      errors: [{ message: status === 500 ? 'Internal server error' : error.message }],
+    });
+  });
+  return app;
+}
