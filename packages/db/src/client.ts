@@ -32,6 +32,8 @@ export interface DbHandle {
   driver: 'pglite' | 'postgres';
   /** Runs raw SQL and returns its rows, whichever driver is underneath. */
   rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /** Runs SQL text with positional parameters ($1, $2, ...) on the driver itself, bypassing drizzle. */
+  rawQuery<T extends Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   /** Applies every committed migration that has not run yet. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -56,6 +58,8 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
       driver: 'postgres',
       rows: async <T extends Record<string, unknown>>(query: SQL) =>
         (await db.execute(query)) as unknown as T[],
+      rawQuery: async <T extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
+        (await client.unsafe(text, params as never[])) as unknown as T[],
       migrate: async () => {
         await migratePostgres(db, { migrationsFolder });
       },
@@ -71,6 +75,8 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
     db,
     driver: 'pglite',
     rows: async <T extends Record<string, unknown>>(query: SQL) => (await db.execute(query)).rows as T[],
+    rawQuery: async <T extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
+      (await client.query<T>(text, params)).rows,
     migrate: async () => {
       await migratePglite(db, { migrationsFolder });
     },

@@ -1,0 +1,330 @@
+import { haversineMeters, METERS_PER_KM, METERS_PER_MILE } from '@kapmap/geo';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Api, startApi } from './harness.js';
+
+let api: Api;
+
+/** Every location as the database holds it: the ground truth the search is checked against. */
+interface Truth {
+  id: string;
+  name: string;
+  clinicName: string;
+  published: boolean;
+  kind: 'physical' | 'telehealth';
+  lat: number | null;
+  lng: number | null;
+  servesStates: string[];
+  acceptingNewPatients: boolean;
+  conditions: string[];
+  routes: string[];
+  insurance: string[];
+}
+let truth: Truth[];
+
+beforeAll(async () => {
+  api = await startApi();
+  const rows = await api.db.db.query.locations.findMany({
+    with: { clinic: true, conditionLinks: true, routeOfferings: true, insuranceLinks: true },
+  });
+  truth = rows.map((l) => ({
+    id: l.id,
+    name: l.name,
+    clinicName: l.clinic.name,
+    published: l.clinic.published,
+    kind: l.kind,
+    lat: l.lat,
+    lng: l.lng,
+    servesStates: l.servesStates,
+    acceptingNewPatients: l.acceptingNewPatients,
+    conditions: l.conditionLinks.map((c) => c.conditionCode),
+    routes: l.routeOfferings.map((r) => r.routeCode),
+    insurance: l.insuranceLinks.map((i) => i.payerCode),
+  }));
+});
+afterAll(() => api.close());
+
+const RALEIGH = { lat: 35.848, lng: -78.6317 };
+
+/** Decodes a Relay global ID to the row id. */
+const rowId = (globalId: string) => Buffer.from(globalId, 'base64').toString('utf8').split(':')[1];
+
+const SEARCH = `
+  query Search($near: GeoPointInput, $place: String, $radius: Float, $unit: DistanceUnit, $filter: LocationFilter, $first: Int, $after: String) {
+    searchLocations(near: $near, place: $place, radius: $radius, unit: $unit, filter: $filter, first: $first, after: $after) {
+      edges { cursor distance node { id name isTelehealth coordinates { lat lng } clinic { name } } }
+      pageInfo { hasNextPage hasPreviousPage endCursor }
+    }
+  }`;
+
+interface Edge {
+  cursor: string;
+  distance: number;
+  node: {
+    id: string;
+    name: string;
+    isTelehealth: boolean;
+    coordinates: { lat: number; lng: number };
+    clinic: { name: string };
+  };
+}
+
+/** Walks every page of a search and returns all its edges. */
+async function searchAll(variables: Record<string, unknown>, pageSize = 100): Promise<Edge[]> {
+  const all: Edge[] = [];
+  let after: string | null = null;
+  for (let page = 0; page < 100; page++) {
+    const res = await api.gql(SEARCH, { ...variables, first: pageSize, after });
+    expect(res.errors).toBeUndefined();
+    const conn = res.data?.searchLocations;
+    all.push(...conn.edges);
+    if (!conn.pageInfo.hasNextPage) return all;
+    after = conn.pageInfo.endCursor;
+  }
+  throw new Error('more than 100 pages');
+}
+
+/** What a brute-force scan says a search should return, nearest first. */
+function bruteForce(
+  origin: { lat: number; lng: number },
+  radiusMeters: number,
+  keep: (t: Truth) => boolean = () => true,
+) {
+  return truth
+    .filter((t) => t.published && t.kind === 'physical' && keep(t))
+    .map((t) => ({ t, meters: haversineMeters(origin, { lat: t.lat ?? 0, lng: t.lng ?? 0 }) }))
+    .filter((x) => x.meters <= radiusMeters)
+    .sort((a, b) => a.meters - b.meters || (a.t.id < b.t.id ? -1 : 1));
+}
+
+describe('searchLocations near a place', () => {
+  it('lists Raleigh-area demo clinics for ZIP 27609, nearest first, from the ZIP centroid', async () => {
+    const res = await api.gql(
+      `{ searchLocations(place: "27609", radius: 25) {
+          origin { label state lat lng }
+          edges { distance node { name address { city state } clinic { name isSample } } }
+        } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    const conn = res.data?.searchLocations;
+    expect(conn.origin).toMatchObject({ label: 'Raleigh, NC 27609', state: 'NC' });
+    expect(conn.edges.length).toBeGreaterThanOrEqual(8);
+    expect(conn.edges[0].node.name).toMatch(/North Hills/);
+    const distances = conn.edges.map((e: Edge) => e.distance);
+    expect(distances).toEqual([...distances].sort((a, b) => a - b));
+    expect(distances.at(-1)).toBeLessThanOrEqual(25);
+    expect(
+      conn.edges.every((e: { node: { address: { state: string } } }) => e.node.address.state === 'NC'),
+    ).toBe(true);
+    expect(conn.edges.every((e: { node: { clinic: { isSample: boolean } } }) => e.node.clinic.isSample)).toBe(
+      true,
+    );
+  });
+
+  it('reports each distance within 0.1% of a haversine on earthdistance’s sphere, in the unit asked', async () => {
+    for (const unit of ['MILES', 'KILOMETERS'] as const) {
+      const edges = await searchAll({ near: RALEIGH, radius: 300, unit });
+      expect(edges.length).toBeGreaterThan(10);
+      for (const e of edges) {
+        const expected =
+          haversineMeters(RALEIGH, e.node.coordinates) / (unit === 'MILES' ? METERS_PER_MILE : METERS_PER_KM);
+        expect(Math.abs(e.distance - expected) / expected).toBeLessThan(0.001);
+      }
+    }
+  });
+
+  it.each([
+    ['Raleigh, 40 miles', RALEIGH, 40, 'MILES'],
+    ['Raleigh, 500 miles', RALEIGH, 500, 'MILES'],
+    ['Manhattan, 120 km', { lat: 40.75, lng: -73.99 }, 120, 'KILOMETERS'],
+    ['Denver, 805 km', { lat: 39.74, lng: -104.99 }, 805, 'KILOMETERS'],
+    ['mid-Atlantic ocean, 500 miles', { lat: 30, lng: -40 }, 500, 'MILES'],
+  ] as const)('finds exactly what a brute-force scan finds (%s)', async (_label, near, radius, unit) => {
+    const meters = radius * (unit === 'MILES' ? METERS_PER_MILE : METERS_PER_KM);
+    const edges = await searchAll({ near, radius, unit }, 7);
+    const expected = bruteForce(near, meters);
+    expect(edges.map((e) => rowId(e.node.id))).toEqual(expected.map((x) => x.t.id));
+  });
+
+  it('walks every result exactly once when paging, whatever the page size', async () => {
+    const whole = await searchAll({ near: RALEIGH, radius: 500 }, 100);
+    expect(whole.length).toBeGreaterThan(20);
+    for (const size of [1, 4, 13]) {
+      const paged = await searchAll({ near: RALEIGH, radius: 500 }, size);
+      expect(paged.map((e) => e.node.id)).toEqual(whole.map((e) => e.node.id));
+    }
+    expect(new Set(whole.map((e) => e.node.id)).size).toBe(whole.length);
+  });
+
+  it('says whether pages come before and after', async () => {
+    const first = await api.gql(SEARCH, { near: RALEIGH, radius: 40, first: 3 });
+    expect(first.data?.searchLocations.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    const second = await api.gql(SEARCH, {
+      near: RALEIGH,
+      radius: 40,
+      first: 100,
+      after: first.data?.searchLocations.pageInfo.endCursor,
+    });
+    expect(second.data?.searchLocations.pageInfo).toMatchObject({
+      hasNextPage: false,
+      hasPreviousPage: true,
+    });
+  });
+
+  it('counts every match in the radius and gives the box around them, not only the page', async () => {
+    const res = await api.gql(
+      `{ searchLocations(place: "Raleigh, NC", radius: 200, first: 2) {
+          totalCount bounds { north south east west } edges { node { id } }
+        } }`,
+    );
+    const conn = res.data?.searchLocations;
+    const origin = (await api.gql(`{ searchLocations(place: "Raleigh, NC") { origin { lat lng } } }`)).data
+      ?.searchLocations.origin;
+    const expected = bruteForce(origin, 200 * METERS_PER_MILE);
+    expect(conn.edges).toHaveLength(2);
+    expect(conn.totalCount).toBe(expected.length);
+    const lats = expected.map((x) => x.t.lat ?? 0);
+    const lngs = expected.map((x) => x.t.lng ?? 0);
+    expect(conn.bounds.north).toBeCloseTo(Math.max(...lats), 9);
+    expect(conn.bounds.south).toBeCloseTo(Math.min(...lats), 9);
+    expect(conn.bounds.east).toBeCloseTo(Math.max(...lngs), 9);
+    expect(conn.bounds.west).toBeCloseTo(Math.min(...lngs), 9);
+  });
+
+  it('answers an empty list, zero and no bounds where nothing is near', async () => {
+    const res = await api.gql(
+      `{ searchLocations(near: { lat: 30, lng: -40 }, radius: 10) { totalCount bounds { north } edges { cursor } pageInfo { hasNextPage endCursor } origin { label state } telehealth { id } } }`,
+    );
+    expect(res.data?.searchLocations).toEqual({
+      totalCount: 0,
+      bounds: null,
+      edges: [],
+      pageInfo: { hasNextPage: false, endCursor: null },
+      origin: { label: '30.0000, -40.0000', state: null },
+      telehealth: [],
+    });
+  });
+
+  it('never shows a location of an unpublished clinic', async () => {
+    const hidden = truth.filter((t) => !t.published);
+    expect(hidden.length).toBeGreaterThan(0);
+    const edges = await searchAll({ near: RALEIGH, radius: 500 });
+    const all = [...edges, ...(await searchAll({ place: '90401', radius: 100 }))];
+    const shown = new Set(all.map((e) => rowId(e.node.id)));
+    for (const h of hidden) expect(shown.has(h.id)).toBe(false);
+  });
+});
+
+describe('filters', () => {
+  const around = { near: RALEIGH, radius: 500 };
+  const ids = (edges: Edge[]) => edges.map((e) => rowId(e.node.id));
+  const all = () => searchAll(around);
+  const expectFiltered = async (filter: Record<string, unknown>, keep: (t: Truth) => boolean) => {
+    const edges = await searchAll({ ...around, filter });
+    const expected = bruteForce(RALEIGH, 500 * METERS_PER_MILE, keep).map((x) => x.t.id);
+    expect(ids(edges)).toEqual(expected);
+    return edges.length;
+  };
+
+  it('keeps only locations that accept every selected condition', async () => {
+    const total = (await all()).length;
+    const one = await expectFiltered({ conditions: ['ptsd'] }, (t) => t.conditions.includes('ptsd'));
+    const two = await expectFiltered(
+      { conditions: ['ptsd', 'ocd'] },
+      (t) => t.conditions.includes('ptsd') && t.conditions.includes('ocd'),
+    );
+    expect(one).toBeLessThan(total);
+    expect(two).toBeLessThan(one);
+    expect(two).toBeGreaterThan(0);
+  });
+
+  it('keeps locations that offer at least one selected route', async () => {
+    const iv = await expectFiltered({ routes: ['iv'] }, (t) => t.routes.includes('iv'));
+    const either = await expectFiltered({ routes: ['iv', 'intranasal_esketamine'] }, (t) =>
+      t.routes.some((r) => r === 'iv' || r === 'intranasal_esketamine'),
+    );
+    expect(either).toBeGreaterThan(iv);
+  });
+
+  it('keeps locations that accept at least one selected payer', async () => {
+    const one = await expectFiltered({ insurance: ['medicare'] }, (t) => t.insurance.includes('medicare'));
+    const two = await expectFiltered({ insurance: ['medicare', 'aetna'] }, (t) =>
+      t.insurance.some((i) => i === 'medicare' || i === 'aetna'),
+    );
+    expect(one).toBeGreaterThan(0);
+    expect(two).toBeGreaterThanOrEqual(one);
+  });
+
+  it('keeps locations that are, or are not, taking new patients', async () => {
+    const open = await expectFiltered({ acceptingNewPatients: true }, (t) => t.acceptingNewPatients);
+    const closed = await expectFiltered({ acceptingNewPatients: false }, (t) => !t.acceptingNewPatients);
+    expect(open + closed).toBe((await all()).length);
+    expect(closed).toBeGreaterThan(0);
+  });
+
+  it('matches text in the clinic or location name, ignoring case, with wildcards taken literally', async () => {
+    const byClinic = await expectFiltered(
+      { text: 'oak city' },
+      (t) => /oak city/i.test(t.clinicName) || /oak city/i.test(t.name),
+    );
+    expect(byClinic).toBe(2);
+    const bySite = await expectFiltered(
+      { text: 'WAKE forest' },
+      (t) => /wake forest/i.test(t.name) || /wake forest/i.test(t.clinicName),
+    );
+    expect(bySite).toBe(1);
+    expect(await expectFiltered({ text: '%' }, () => false)).toBe(0);
+    expect(await expectFiltered({ text: '   ' }, () => true)).toBe((await all()).length);
+  });
+
+  it('combines filters: a location must pass every one', async () => {
+    const n = await expectFiltered(
+      { conditions: ['trd'], routes: ['iv', 'im'], insurance: ['self_pay'], acceptingNewPatients: true },
+      (t) =>
+        t.conditions.includes('trd') &&
+        t.routes.some((r) => r === 'iv' || r === 'im') &&
+        t.insurance.includes('self_pay') &&
+        t.acceptingNewPatients,
+    );
+    expect(n).toBeGreaterThan(0);
+    expect(n).toBeLessThan((await all()).length);
+  });
+});
+
+describe('telehealth programmes', () => {
+  const TELEHEALTH = `query($place: String, $near: GeoPointInput, $filter: LocationFilter) {
+    searchLocations(place: $place, near: $near, filter: $filter) {
+      origin { state } telehealth { name isTelehealth address { city } coordinates { lat } servesStates clinic { name } }
+      edges { node { isTelehealth } }
+    } }`;
+
+  it('lists the programmes serving the searcher’s state apart from the street locations', async () => {
+    const res = await api.gql(TELEHEALTH, { place: '27609' });
+    const conn = res.data?.searchLocations;
+    const names = conn.telehealth.map((t: { clinic: { name: string } }) => t.clinic.name);
+    expect(names).toEqual(['Homeward At-Home Ketamine Program', 'Tidewater Telehealth KAP']);
+    for (const t of conn.telehealth) {
+      expect(t).toMatchObject({ isTelehealth: true, address: null, coordinates: null });
+      expect(t.servesStates).toContain('NC');
+    }
+    expect(conn.edges.every((e: { node: { isTelehealth: boolean } }) => !e.node.isTelehealth)).toBe(true);
+  });
+
+  it('takes the state from a city, or from the ZIP centroid nearest a point', async () => {
+    const city = await api.gql(TELEHEALTH, { place: 'Portland, OR' });
+    expect(
+      city.data?.searchLocations.telehealth.map((t: { clinic: { name: string } }) => t.clinic.name),
+    ).toEqual(['Westward Virtual Psychiatry']);
+    const point = await api.gql(TELEHEALTH, { near: { lat: 40.7128, lng: -74.006 } });
+    expect(point.data?.searchLocations.origin.state).toBe('NY');
+    expect(point.data?.searchLocations.telehealth).toHaveLength(1);
+  });
+
+  it('applies the same filters to programmes', async () => {
+    const res = await api.gql(TELEHEALTH, { place: '27609', filter: { text: 'tidewater' } });
+    expect(
+      res.data?.searchLocations.telehealth.map((t: { clinic: { name: string } }) => t.clinic.name),
+    ).toEqual(['Tidewater Telehealth KAP']);
+    const none = await api.gql(TELEHEALTH, { place: '27609', filter: { routes: ['iv'] } });
+    expect(none.data?.searchLocations.telehealth).toEqual([]);
+  });
+});
