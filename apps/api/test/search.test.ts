@@ -1,6 +1,6 @@
 import { haversineMeters, METERS_PER_KM, METERS_PER_MILE } from '@kapmap/geo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, startApi } from './harness.js';
+import { type Api, type GraphQLResponse, startApi } from './harness.js';
 
 let api: Api;
 
@@ -73,9 +73,13 @@ async function searchAll(variables: Record<string, unknown>, pageSize = 100): Pr
   const all: Edge[] = [];
   let after: string | null = null;
   for (let page = 0; page < 100; page++) {
-    const res = await api.gql(SEARCH, { ...variables, first: pageSize, after });
+    type Page = {
+      searchLocations: { edges: Edge[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    };
+    const res: GraphQLResponse<Page> = await api.gql<Page>(SEARCH, { ...variables, first: pageSize, after });
     expect(res.errors).toBeUndefined();
     const conn = res.data?.searchLocations;
+    if (!conn) throw new Error('no search results');
     all.push(...conn.edges);
     if (!conn.pageInfo.hasNextPage) return all;
     after = conn.pageInfo.endCursor;

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadEnv } from '../src/env.js';
+
+describe('configuration', () => {
+  it('starts on PGlite at port 4000 with demo data when nothing is set', () => {
+    const env = loadEnv({});
+    expect(env).toMatchObject({ PORT: 4000, DEMO_DATA: true });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.PGLITE_DIR).toMatch(/\.data[/\\]pglite$/);
+  });
+
+  it('reads PORT, DATABASE_URL and DEMO_DATA', () => {
+    const env = loadEnv({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://kapmap@db:5432/kapmap',
+      DEMO_DATA: 'false',
+    });
+    expect(env).toMatchObject({
+      PORT: 8080,
+      DATABASE_URL: 'postgres://kapmap@db:5432/kapmap',
+      DEMO_DATA: false,
+    });
+  });
+
+  it('names every bad value with what it should be, all at once', () => {
+    let error: unknown;
+    try {
+      loadEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://x', DEMO_DATA: 'maybe' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/PORT="eighty": must be a port number/);
+    expect(message).toMatch(/DATABASE_URL="mysql:\/\/x": must be a PostgreSQL URL/);
+    expect(message).toMatch(/DEMO_DATA="maybe": must be true or false/);
+  });
+
+  it('refuses a port out of range', () => {
+    expect(() => loadEnv({ PORT: '70000' })).toThrow(/PORT="70000": must be from 1 to 65535/);
+  });
+});
