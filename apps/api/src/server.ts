@@ -1,5 +1,8 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import type { Database } from '@kapmap/db/client';
 import type { Geocoder } from '@kapmap/geo';
@@ -33,7 +36,12 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) =>
       formatError(formatted, error, (e) => app.log.error(e, 'unexpected error')),
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      ApolloServerPluginLandingPageDisabled(),
+      // No @cacheControl hints are used; the plugin would still wrap every resolver, at a cost per field.
+      ApolloServerPluginCacheControlDisabled(),
+    ],
   });
   await apollo.start();
 

@@ -4,6 +4,8 @@ import { isUuid } from '../../graphql/visibility.js';
 
 export const Clinic = builder.drizzleNode('clinics', {
   name: 'Clinic',
+  // Load only the columns a query asks for.
+  select: {},
   description:
     'An organisation that offers ketamine-assisted psychotherapy (FHIR Organization, HSDS organization).',
   id: { column: (c) => c.id },

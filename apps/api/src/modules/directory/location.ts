@@ -38,6 +38,8 @@ export const OpeningPeriod = builder.objectRef<OpeningHours[number]>('OpeningPer
 
 export const RouteOffering = builder.drizzleObject('locationRoutes', {
   name: 'RouteOffering',
+  // Load only the columns a query asks for.
+  select: {},
   description: 'A route of administration a location offers, with its self-pay price and session length.',
   fields: (t) => ({
     route: t.relation('route', { type: Route }),
@@ -56,6 +58,8 @@ export const RouteOffering = builder.drizzleObject('locationRoutes', {
 
 export const Location = builder.drizzleNode('locations', {
   name: 'Location',
+  // Load only the columns a query asks for.
+  select: {},
   description:
     'A site where a clinic offers KAP (FHIR Location, HSDS location), or a telehealth or at-home programme, ' +
     'which has no address and serves whole states.',

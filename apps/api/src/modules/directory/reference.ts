@@ -2,6 +2,8 @@ import { builder } from '../../graphql/builder.js';
 
 export const Route = builder.drizzleObject('routes', {
   name: 'Route',
+  // Load only the columns a query asks for.
+  select: {},
   description:
     'A route of administration of ketamine (IV infusion, intramuscular, intranasal esketamine, ...).',
   fields: (t) => ({
@@ -15,6 +17,8 @@ export const Route = builder.drizzleObject('routes', {
 
 export const Condition = builder.drizzleObject('conditions', {
   name: 'Condition',
+  // Load only the columns a query asks for.
+  select: {},
   description: 'A condition a location accepts patients for.',
   fields: (t) => ({
     code: t.exposeString('code', { description: 'Stable code, used in filters: trd, ptsd, ocd, ...' }),
@@ -25,6 +29,8 @@ export const Condition = builder.drizzleObject('conditions', {
 
 export const Service = builder.drizzleObject('services', {
   name: 'Service',
+  // Load only the columns a query asks for.
+  select: {},
   description:
     'A service around the dose: screening, psychotherapy during the session, integration, monitoring.',
   fields: (t) => ({
@@ -36,6 +42,8 @@ export const Service = builder.drizzleObject('services', {
 
 export const InsurancePayer = builder.drizzleObject('insurancePayers', {
   name: 'InsurancePayer',
+  // Load only the columns a query asks for.
+  select: {},
   description: 'A payer a location accepts; `self_pay` stands for paying out of pocket.',
   fields: (t) => ({
     code: t.exposeString('code', {

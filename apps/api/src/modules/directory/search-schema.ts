@@ -1,4 +1,6 @@
+import type { locations } from '@kapmap/db/schema';
 import { type DistanceUnit, fromMeters, PlaceNotFoundError, type ResolvedPlace, toMeters } from '@kapmap/geo';
+import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
 import { badUserInput } from '../../graphql/errors.js';
@@ -6,12 +8,15 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { Location } from './location.js';
 import { referenceCodes } from './reference-codes.js';
 import {
+  boxSql,
+  cutPage,
+  greatCircleMeters,
+  indexDistance,
   type LocationFilter,
   type NearbyQuery,
   type NearbyRow,
   type NearbySummary,
   type SearchCursor,
-  searchNearby,
   searchTelehealth,
   summarizeNearby,
 } from './search.js';
@@ -106,7 +111,7 @@ interface SearchResult {
   unit: DistanceUnit;
   first: number;
   after: SearchCursor | null;
-  page: () => Promise<{ rows: NearbyRow[]; hasNextPage: boolean }>;
+  page: () => Promise<{ rows: PageRow[]; hasNextPage: boolean }>;
   summary: () => Promise<NearbySummary>;
 }
 
@@ -143,10 +148,9 @@ const GeoBounds = builder.objectRef<NonNullable<NearbySummary['bounds']>>('GeoBo
   }),
 });
 
-type LocationRow = { id: string };
-const LocationSearchEdge = builder.objectRef<{ row: NearbyRow; unit: DistanceUnit; node: LocationRow }>(
-  'LocationSearchEdge',
-);
+/** A row of a page: where it stands, and the Location loaded with what the client selected of it. */
+type PageRow = NearbyRow & { node: object };
+const LocationSearchEdge = builder.objectRef<{ row: PageRow; unit: DistanceUnit }>('LocationSearchEdge');
 
 /** Rows in the order of `ids`. Pothos always loads a row's primary key, though its types do not say so. */
 function sortByIds<T extends object>(rows: T[], ids: string[]): T[] {
@@ -160,26 +164,7 @@ const LocationSearchConnection = builder.objectRef<SearchResult>('LocationSearch
     edges: t.field({
       type: [LocationSearchEdge],
       description: 'One page of street locations, nearest first, ties by ID.',
-      resolve: async (r, _args, ctx, info) => {
-        const { rows } = await r.page();
-        if (rows.length === 0) return [];
-        // Every node of the page in one query, shaped by what the client selected beneath edges.node.
-        const nodes = await ctx.db.query.locations.findMany(
-          t.drizzleQueryFromInfo('locations', {
-            context: ctx,
-            info,
-            path: ['node'],
-            columns: { id: true },
-            where: { id: { in: rows.map((row) => row.id) } },
-          }),
-        );
-        const byId = new Map(nodes.map((n) => [n.id, n]));
-        // A location unpublished between the two queries drops out rather than failing the page.
-        return rows.flatMap((row) => {
-          const node = byId.get(row.id);
-          return node ? [{ row, unit: r.unit, node }] : [];
-        });
-      },
+      resolve: async (r) => (await r.page()).rows.map((row) => ({ row, unit: r.unit })),
     }),
     pageInfo: t.field({
       type: builder.pageInfoRef(),
@@ -231,7 +216,7 @@ LocationSearchEdge.implement({
       description: 'Great-circle distance from the origin, in the unit the search asked for, unrounded.',
       resolve: (e) => fromMeters(e.row.meters, e.unit),
     }),
-    node: t.field({ type: Location, resolve: (e) => e.node as never }),
+    node: t.field({ type: Location, resolve: (e) => e.row.node as never }),
   }),
 });
 
@@ -270,7 +255,7 @@ builder.queryField('searchLocations', (t) =>
       after: t.arg.string({ description: 'The endCursor of the previous page.' }),
     },
     validate: argsSchema,
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       let after: SearchCursor | null = null;
       if (args.after != null) {
         after = decodeCursor(args.after);
@@ -311,7 +296,39 @@ builder.queryField('searchLocations', (t) =>
         unit,
         first,
         after,
-        page: once(() => searchNearby(ctx.db, query, { first, after })),
+        page: once(async () => {
+          // One statement for the page and everything selected beneath edges.node: the nearest rows come
+          // from the GiST index, and drizzle's relational query joins in what the client asked for.
+          const fetch = (extra: ((l: typeof locations) => SQL) | null, limit?: number) =>
+            ctx.db.query.locations
+              .findMany(
+                t.drizzleQueryFromInfo('locations', {
+                  context: ctx,
+                  info,
+                  path: ['edges', 'node'],
+                  columns: { id: true },
+                  extras: { meters: (l) => greatCircleMeters(l, query), key: (l) => indexDistance(l, query) },
+                  where: {
+                    RAW: (l) =>
+                      extra ? sql`${boxSql(l, query, after)} AND ${extra(l)}` : boxSql(l, query, after),
+                  },
+                  orderBy: (l) => indexDistance(l, query),
+                  ...(limit === undefined ? {} : { limit }),
+                }),
+              )
+              .then((rows) =>
+                rows.map((node) => ({
+                  id: node.id,
+                  meters: Number(node.meters),
+                  key: Number(node.key),
+                  node,
+                })),
+              );
+          const rows = await fetch(null, first + 1);
+          return cutPage(rows, first, query.radiusMeters, (key) =>
+            fetch((l) => sql`${indexDistance(l, query)} = ${key}::float8`),
+          );
+        }),
         summary: once(() => summarizeNearby(ctx.db, query)),
       } satisfies SearchResult;
     },

@@ -1,27 +1,13 @@
 import type { Database } from '@kapmap/db/client';
 import { clinics, locationConditions, locationInsurance, locationRoutes, locations } from '@kapmap/db/schema';
 import type { LatLng } from '@kapmap/geo';
-import {
-  and,
-  arrayContains,
-  asc,
-  count,
-  eq,
-  exists,
-  ilike,
-  inArray,
-  max,
-  min,
-  or,
-  type SQL,
-  sql,
-} from 'drizzle-orm';
+import { and, arrayContains, asc, count, eq, max, min, type SQL, sql } from 'drizzle-orm';
 
 /**
- * The nearby search, as SQL. Every query here is answered from the GiST index on ll_to_earth(lat, lng):
- * the radius is a box test the index can answer plus an exact great-circle check, and results come in the
- * index's nearest-neighbour order (`<->`), so a page of 20 stops after about 20 rows however dense the
- * radius. See STACK.md: sorting every row in a city's radius instead costs 50 to 500 times more.
+ * The nearby search, as SQL. The radius is answered from the GiST index on ll_to_earth(lat, lng): a box
+ * test the index can answer, rows in nearest-first order from the index's `<->` operator, and the exact
+ * great-circle check on the few rows that come out. So a page of 20 stops after about 20 rows however
+ * dense the radius. STACK.md: sorting every row in a city's radius instead costs 50 to 500 times more.
  */
 
 export interface LocationFilter {
@@ -48,55 +34,76 @@ export interface NearbyQuery {
   filter: LocationFilter;
 }
 
-const earth = sql`ll_to_earth(${locations.lat}, ${locations.lng})`;
+/** The locations table, or the alias drizzle's relational queries give it. */
+type LocationsRef = typeof locations;
+
 const originEarth = (o: LatLng) => sql`ll_to_earth(${o.lat}::float8, ${o.lng}::float8)`;
+export const earthOf = (t: LocationsRef) => sql`ll_to_earth(${t.lat}, ${t.lng})`;
+/** What the GiST index orders by: straight-line (chord) distance, which orders like great-circle distance. */
+export const indexDistance = (t: LocationsRef, q: NearbyQuery) =>
+  sql<number>`(${earthOf(t)} <-> ${originEarth(q.origin)})`;
+export const greatCircleMeters = (t: LocationsRef, q: NearbyQuery) =>
+  sql<number>`earth_distance(${earthOf(t)}, ${originEarth(q.origin)})`;
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** The filter conditions shared by street and telehealth searches. Everything public is published. */
-function filterConditions(filter: LocationFilter): SQL[] {
-  const where: SQL[] = [eq(clinics.published, true)];
+/** The filter, for street and telehealth searches alike. Only published clinics' locations are public. */
+export function filterSql(t: LocationsRef, filter: LocationFilter): SQL {
+  const parts: SQL[] = [];
+  const clinicConditions = [sql`c.id = ${t.clinicId}`, sql`c.published`];
+  if (filter.text) {
+    const pattern = `%${escapeLike(filter.text)}%`;
+    clinicConditions.push(sql`(c.name ILIKE ${pattern} OR ${t.name} ILIKE ${pattern})`);
+  }
+  parts.push(sql`EXISTS (SELECT 1 FROM ${clinics} c WHERE ${sql.join(clinicConditions, sql` AND `)})`);
   for (const code of filter.conditions) {
-    where.push(
-      exists(
-        sql`(SELECT 1 FROM ${locationConditions} WHERE ${locationConditions.locationId} = ${locations.id} AND ${locationConditions.conditionCode} = ${code})`,
-      ),
+    parts.push(
+      sql`EXISTS (SELECT 1 FROM ${locationConditions} lc WHERE lc.location_id = ${t.id} AND lc.condition_code = ${code})`,
     );
   }
   if (filter.routes.length > 0) {
-    where.push(
-      exists(
-        sql`(SELECT 1 FROM ${locationRoutes} WHERE ${locationRoutes.locationId} = ${locations.id} AND ${inArray(locationRoutes.routeCode, filter.routes)})`,
-      ),
+    const codes = sql.join(
+      filter.routes.map((c) => sql`${c}`),
+      sql`, `,
+    );
+    parts.push(
+      sql`EXISTS (SELECT 1 FROM ${locationRoutes} lr WHERE lr.location_id = ${t.id} AND lr.route_code IN (${codes}))`,
     );
   }
   if (filter.insurance.length > 0) {
-    where.push(
-      exists(
-        sql`(SELECT 1 FROM ${locationInsurance} WHERE ${locationInsurance.locationId} = ${locations.id} AND ${inArray(locationInsurance.payerCode, filter.insurance)})`,
-      ),
+    const codes = sql.join(
+      filter.insurance.map((c) => sql`${c}`),
+      sql`, `,
+    );
+    parts.push(
+      sql`EXISTS (SELECT 1 FROM ${locationInsurance} li WHERE li.location_id = ${t.id} AND li.payer_code IN (${codes}))`,
     );
   }
   if (filter.acceptingNewPatients !== null) {
-    where.push(eq(locations.acceptingNewPatients, filter.acceptingNewPatients));
+    parts.push(sql`${t.acceptingNewPatients} = ${filter.acceptingNewPatients}`);
   }
-  if (filter.text) {
-    const pattern = `%${escapeLike(filter.text)}%`;
-    where.push(or(ilike(clinics.name, pattern), ilike(locations.name, pattern)) as SQL);
-  }
-  return where;
+  return sql.join(parts, sql` AND `);
 }
 
-function nearbyConditions(q: NearbyQuery): SQL[] {
-  const o = originEarth(q.origin);
-  return [
-    eq(locations.kind, 'physical'),
-    sql`earth_box(${o}, ${q.radiusMeters}::float8) @> ${earth}`,
-    sql`earth_distance(${earth}, ${o}) <= ${q.radiusMeters}::float8`,
-    ...filterConditions(q.filter),
+/**
+ * Street locations inside the radius's bounding box that pass the filter: what the GiST index answers.
+ * A superset of the radius; the exact check is `greatCircleMeters(...) <= radius`.
+ */
+export function boxSql(t: LocationsRef, q: NearbyQuery, after: SearchCursor | null = null): SQL {
+  const parts = [
+    sql`${t.kind} = 'physical'`,
+    sql`earth_box(${originEarth(q.origin)}, ${q.radiusMeters}::float8) @> ${earthOf(t)}`,
+    filterSql(t, q.filter),
   ];
+  if (after) {
+    const key = indexDistance(t, q);
+    parts.push(
+      sql`(${key} > ${after.key}::float8 OR (${key} = ${after.key}::float8 AND ${t.id} > ${after.id}::uuid))`,
+    );
+  }
+  return sql.join(parts, sql` AND `);
 }
 
 export interface NearbyRow {
@@ -105,29 +112,49 @@ export interface NearbyRow {
   key: number;
 }
 
-/** One page of matching street locations, nearest first (ties by id), and whether more follow. */
+/**
+ * Cuts one page out of nearest-first rows fetched `first + 1` at a time, ties by id.
+ *
+ * The SQL orders by the index's distance alone: PostgreSQL cannot add an id tie-break on top of a
+ * nearest-neighbour index scan, and sorts the whole box instead when asked to (STACK.md's trap). So:
+ * rows beyond the radius (they come after every row within it) are dropped here; every row strictly
+ * nearer than the last one fetched is in hand; and if a group of equally distant rows straddles the end
+ * of the page (sites placed at one ZIP centroid share a point), `fetchTies` brings the whole group.
+ */
+export async function cutPage<R extends NearbyRow>(
+  fetched: R[],
+  first: number,
+  radiusMeters: number,
+  fetchTies: (key: number) => Promise<R[]>,
+): Promise<{ rows: R[]; hasNextPage: boolean }> {
+  let rows = fetched.filter((r) => r.meters <= radiusMeters);
+  const last = rows.at(-1);
+  if (rows.length > first && last && rows[first - 1]?.key === last.key) {
+    rows = [...rows.filter((r) => r.key < last.key), ...(await fetchTies(last.key))];
+  }
+  rows.sort((a, b) => a.key - b.key || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
+}
+
+/** One page of matching street locations (ids and distances only), nearest first, ties by id. */
 export async function searchNearby(
   db: Database,
   q: NearbyQuery,
   page: { first: number; after: SearchCursor | null },
 ): Promise<{ rows: NearbyRow[]; hasNextPage: boolean }> {
-  const o = originEarth(q.origin);
-  const key = sql<number>`(${earth} <-> ${o})`;
-  const where = nearbyConditions(q);
-  if (page.after) {
-    where.push(sql`(${key}, ${locations.id}) > (${page.after.key}::float8, ${page.after.id}::uuid)`);
-  }
-  const rows = await db
-    .select({ id: locations.id, meters: sql<number>`earth_distance(${earth}, ${o})`, key })
-    .from(locations)
-    .innerJoin(clinics, eq(clinics.id, locations.clinicId))
-    .where(and(...where))
-    .orderBy(key, asc(locations.id))
-    .limit(page.first + 1);
-  return {
-    rows: rows.slice(0, page.first).map((r) => ({ id: r.id, meters: Number(r.meters), key: Number(r.key) })),
-    hasNextPage: rows.length > page.first,
+  const select = (extra: SQL | null, limit?: number) => {
+    const query = db
+      .select({ id: locations.id, meters: greatCircleMeters(locations, q), key: indexDistance(locations, q) })
+      .from(locations)
+      .where(extra ? and(boxSql(locations, q, page.after), extra) : boxSql(locations, q, page.after))
+      .orderBy(indexDistance(locations, q));
+    return (limit === undefined ? query : query.limit(limit)).then((rows) =>
+      rows.map((r) => ({ id: r.id, meters: Number(r.meters), key: Number(r.key) })),
+    );
   };
+  return cutPage(await select(null, page.first + 1), page.first, q.radiusMeters, (key) =>
+    select(sql`${indexDistance(locations, q)} = ${key}::float8`),
+  );
 }
 
 export interface NearbySummary {
@@ -146,8 +173,7 @@ export async function summarizeNearby(db: Database, q: NearbyQuery): Promise<Nea
       east: max(locations.lng),
     })
     .from(locations)
-    .innerJoin(clinics, eq(clinics.id, locations.clinicId))
-    .where(and(...nearbyConditions(q)));
+    .where(and(boxSql(locations, q), sql`${greatCircleMeters(locations, q)} <= ${q.radiusMeters}::float8`));
   const total = Number(row?.total ?? 0);
   if (
     !row ||
@@ -184,7 +210,7 @@ export async function searchTelehealth(
       and(
         eq(locations.kind, 'telehealth'),
         arrayContains(locations.servesStates, [state]),
-        ...filterConditions(filter),
+        filterSql(locations, filter),
       ),
     )
     .orderBy(asc(clinics.name), asc(locations.name), asc(locations.id))

@@ -1,0 +1,311 @@
+/**
+ * `pnpm bench:search [--locations N] [--duration S] [--connections C]`
+ *
+ * Fills a PostgreSQL database with N synthetic locations (100,000 by default; `--locations 1000000` for the
+ * full target) spread like the US population, then measures side by side, with autocannon on loopback:
+ *   (a) a bare node:http handler running the nearby search's SQL through postgres.js, and
+ *   (b) the same search through kapmap's /graphql,
+ * for "the nearest 20 locations within 25 miles of a point, with id, name, distance and clinic name", the
+ * point drawn per request from 50 US city centres. It checks both answer the same, prints requests/s, p50
+ * and p99 for each and the ratio b/a, then the cost of also asking for totalCount and bounds.
+ * Each server runs in a child process of its own, so the load generator does not share its event loop.
+ */
+import { fork } from 'node:child_process';
+import { createServer as createHttpServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createDb } from '@kapmap/db/client';
+import { generateLocations } from '@kapmap/db/generate';
+import { seedReferenceData } from '@kapmap/db/seed';
+import { METERS_PER_MILE, offlineGeocoder } from '@kapmap/geo';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { createServer } from '../src/server.js';
+import { CITY_CENTRES } from './cities.js';
+
+const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const RADIUS_MILES = 25;
+const POOL = 10;
+
+function benchUrl(locations: number): string {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/kapmap_bench_${locations}`;
+  return url.toString();
+}
+
+/**
+ * The nearby search as a hand-written server would send it: the same shape as kapmap's (nearest-first over
+ * the GiST index inside the radius's box, the exact radius checked outside the LIMIT), in one statement,
+ * with the clinic's name joined in.
+ */
+const BARE_SQL = `
+  SELECT n.id, n.name, n.clinic_name, n.meters FROM (
+    SELECT l.id, l.name, c.name AS clinic_name,
+           earth_distance(ll_to_earth(l.lat, l.lng), ll_to_earth($1::float8, $2::float8)) AS meters
+    FROM locations l JOIN clinics c ON c.id = l.clinic_id
+    WHERE l.kind = 'physical' AND c.published
+      AND earth_box(ll_to_earth($1::float8, $2::float8), $3::float8) @> ll_to_earth(l.lat, l.lng)
+    ORDER BY ll_to_earth(l.lat, l.lng) <-> ll_to_earth($1::float8, $2::float8)
+    LIMIT 21
+  ) n WHERE n.meters <= $3::float8`;
+
+const GRAPHQL_QUERY = `query Nearby($near: GeoPointInput!) {
+  searchLocations(near: $near, radius: ${RADIUS_MILES}, first: 20) {
+    edges { distance node { id name clinic { name } } }
+  } }`;
+const GRAPHQL_WITH_SUMMARY = `query NearbyWithSummary($near: GeoPointInput!) {
+  searchLocations(near: $near, radius: ${RADIUS_MILES}, first: 20) {
+    totalCount bounds { north south east west }
+    edges { distance node { id name clinic { name } } }
+  } }`;
+
+interface Answer {
+  id: string;
+  name: string;
+  clinicName: string;
+  miles: number;
+}
+
+/* ---------- child processes: the two servers ---------- */
+
+async function serveBare(url: string): Promise<number> {
+  const sql = postgres(url, { max: POOL, onnotice: () => {} });
+  const server = createHttpServer(async (req, res) => {
+    const q = new URL(req.url ?? '/', 'http://x').searchParams;
+    const lat = Number(q.get('lat'));
+    const lng = Number(q.get('lng'));
+    const rows = await sql.unsafe(BARE_SQL, [lat, lng, RADIUS_MILES * METERS_PER_MILE], { prepare: true });
+    const edges = rows.slice(0, 20).map((r) => ({
+      distance: Number(r.meters) / METERS_PER_MILE,
+      node: { id: r.id, name: r.name, clinic: { name: r.clinic_name } },
+    }));
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ data: { searchLocations: { edges } } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as { port: number }).port;
+}
+
+async function serveGraphql(url: string): Promise<number> {
+  const db = await createDb({ url, maxConnections: POOL });
+  const app = await createServer({ db: db.db, geocoder: offlineGeocoder(), logLevel: 'silent' });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return (app.server.address() as { port: number }).port;
+}
+
+async function child(role: string, url: string) {
+  const port = role === 'bare' ? await serveBare(url) : await serveGraphql(url);
+  process.send?.({ port });
+}
+
+function startChild(role: 'bare' | 'graphql', url: string): Promise<{ port: number; stop: () => void }> {
+  return new Promise((resolve, reject) => {
+    const proc = fork(fileURLToPath(import.meta.url), ['--serve', role, '--url', url], { stdio: 'inherit' });
+    proc.once('message', (m: { port: number }) => resolve({ port: m.port, stop: () => proc.kill() }));
+    proc.once('error', reject);
+    proc.once('exit', (code) => reject(new Error(`${role} server exited with ${code}`)));
+  });
+}
+
+/* ---------- the parent: data, correctness check, load ---------- */
+
+async function prepare(locations: number): Promise<string> {
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  const name = `kapmap_bench_${locations}`;
+  const url = benchUrl(locations);
+  const exists = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
+  if (exists.length > 0) {
+    const db = postgres(url, { max: 1, onnotice: () => {} });
+    const [row] = await db`SELECT count(*)::int AS n FROM locations`.catch(() => [{ n: -1 }]);
+    await db.end();
+    if (row?.n === locations) {
+      console.log(`Using ${name}: ${locations.toLocaleString()} locations generated earlier.`);
+      await admin.end();
+      return url;
+    }
+    await admin.unsafe(`DROP DATABASE ${name} WITH (FORCE)`);
+  }
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const handle = await createDb({ url, maxConnections: 2 });
+  await handle.migrate();
+  await seedReferenceData(handle.db);
+  const started = Date.now();
+  await generateLocations(handle, {
+    locations,
+    chunkSize: 50_000,
+    onProgress: (done, total) =>
+      process.stdout.write(`\rGenerating locations: ${done.toLocaleString()} / ${total.toLocaleString()}`),
+  });
+  console.log(` (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  await handle.close();
+  return url;
+}
+
+function answersOf(body: unknown): Answer[] {
+  const edges = (
+    body as {
+      data: {
+        searchLocations: {
+          edges: { distance: number; node: { id: string; name: string; clinic: { name: string } } }[];
+        };
+      };
+    }
+  ).data.searchLocations.edges;
+  return edges.map((e) => ({
+    id: e.node.id,
+    name: e.node.name,
+    clinicName: e.node.clinic.name,
+    miles: e.distance,
+  }));
+}
+
+const graphqlBody = (query: string, lat: number, lng: number) =>
+  JSON.stringify({ query, variables: { near: { lat, lng } } });
+
+async function checkSameAnswers(barePort: number, gqlPort: number): Promise<number> {
+  let results = 0;
+  for (const city of CITY_CENTRES) {
+    const bare = answersOf(
+      await (await fetch(`http://127.0.0.1:${barePort}/?lat=${city.lat}&lng=${city.lng}`)).json(),
+    );
+    const res = await fetch(`http://127.0.0.1:${gqlPort}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: graphqlBody(GRAPHQL_QUERY, city.lat, city.lng),
+    });
+    const gql = answersOf(await res.json());
+    // GraphQL ids are global IDs: base64 of "Location:<uuid>".
+    const gqlIds = gql.map((a) => Buffer.from(a.id, 'base64').toString().split(':')[1]);
+    const same =
+      bare.length === gql.length &&
+      bare.every(
+        (b, i) =>
+          b.id === gqlIds[i] &&
+          b.name === gql[i]?.name &&
+          b.clinicName === gql[i]?.clinicName &&
+          Math.abs(b.miles - (gql[i]?.miles ?? Number.NaN)) < 1e-9,
+      );
+    if (!same) throw new Error(`the two servers answer differently near ${city.name}`);
+    results += bare.length;
+  }
+  return results;
+}
+
+interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(
+  port: number,
+  kind: 'bare' | 'graphql',
+  query: string,
+  seconds: number,
+  connections: number,
+): Promise<Figures> {
+  let i = 0;
+  const next = () => CITY_CENTRES[i++ % CITY_CENTRES.length] ?? CITY_CENTRES[0];
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        setupRequest: (req) => {
+          const c = next();
+          if (!c) return req;
+          if (kind === 'bare') return { ...req, method: 'GET', path: `/?lat=${c.lat}&lng=${c.lng}` };
+          return {
+            ...req,
+            method: 'POST',
+            path: '/graphql',
+            headers: { 'content-type': 'application/json' },
+            body: graphqlBody(query, c.lat, c.lng),
+          };
+        },
+      },
+    ],
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+async function explainGenericPlan(url: string) {
+  // postgres.js prepares statements; after five runs PostgreSQL may switch to a generic plan. Check that one.
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  await sql.unsafe('SET plan_cache_mode = force_generic_plan');
+  const nyc = CITY_CENTRES[0] ?? { lat: 40.7, lng: -74 };
+  const rows = await sql.unsafe(`EXPLAIN ${BARE_SQL}`, [nyc.lat, nyc.lng, RADIUS_MILES * METERS_PER_MILE], {
+    prepare: true,
+  });
+  await sql.end();
+  const plan = rows.map((r) => Object.values(r)[0]).join('\n');
+  const knn = /Index Scan using locations_earth_idx[\s\S]*Order By/.test(plan);
+  return { plan, knn };
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      locations: { type: 'string', default: '100000' },
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '10' },
+    },
+  });
+  const locations = Number(values.locations);
+  const seconds = Number(values.duration);
+  const connections = Number(values.connections);
+  const url = await prepare(locations);
+
+  const generic = await explainGenericPlan(url);
+  console.log(
+    `Generic plan of the prepared search walks the GiST index nearest-first: ${generic.knn ? 'yes' : 'NO'}`,
+  );
+  if (!generic.knn) console.log(generic.plan);
+
+  const bare = await startChild('bare', url);
+  const gql = await startChild('graphql', url);
+  try {
+    const checked = await checkSameAnswers(bare.port, gql.port);
+    console.log(`Both servers give the same ${checked} results for the 50 city centres.`);
+    // Warm both (JIT, connection pools, prepared statements) before measuring.
+    await load(bare.port, 'bare', '', 2, connections);
+    await load(gql.port, 'graphql', GRAPHQL_QUERY, 2, connections);
+    const a = await load(bare.port, 'bare', '', seconds, connections);
+    const b = await load(gql.port, 'graphql', GRAPHQL_QUERY, seconds, connections);
+    const c = await load(gql.port, 'graphql', GRAPHQL_WITH_SUMMARY, seconds, connections);
+    const row = (label: string, f: Figures) =>
+      `${label.padEnd(44)} ${f.rps.toFixed(0).padStart(7)} ${f.p50.toFixed(1).padStart(8)} ${f.p99.toFixed(1).padStart(8)}${f.errors ? `   ${f.errors} errors` : ''}`;
+    console.log(
+      `\nNearest 20 within ${RADIUS_MILES} miles, ${locations.toLocaleString()} locations, ${connections} connections, ${seconds} s each`,
+    );
+    console.log(
+      `${'server'.padEnd(44)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`,
+    );
+    console.log(row('(a) bare node:http + postgres.js', a));
+    console.log(row('(b) /graphql (Apollo + Pothos + Drizzle)', b));
+    console.log(row('(b) + totalCount and bounds', c));
+    console.log(`\nratio b/a: ${(b.rps / a.rps).toFixed(2)}   (target >= 0.80; p99 target < 50 ms)`);
+    console.log(
+      `totalCount + bounds cost: ${(((b.rps - c.rps) / b.rps) * 100).toFixed(0)}% of throughput, p50 +${(c.p50 - b.p50).toFixed(1)} ms`,
+    );
+  } finally {
+    bare.stop();
+    gql.stop();
+  }
+}
+
+const serveIndex = process.argv.indexOf('--serve');
+if (serveIndex >= 0) {
+  await child(process.argv[serveIndex + 1] ?? '', process.argv[process.argv.indexOf('--url') + 1] ?? '');
+} else {
+  await main();
+  process.exit(0);
+}
