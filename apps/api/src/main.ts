@@ -6,13 +6,22 @@ import { createServer } from './server.js';
 
 try {
   const env = loadEnv();
+  const where = env.DATABASE_URL ? 'PostgreSQL' : `PGlite in ${env.PGLITE_DIR}`;
   const db = await createDb({
     url: env.DATABASE_URL,
     dataDir: env.DATABASE_URL ? undefined : env.PGLITE_DIR,
     maxConnections: env.DB_POOL_SIZE,
   });
-  const where = env.DATABASE_URL ? 'PostgreSQL' : `PGlite in ${env.PGLITE_DIR}`;
-  const { seededDemo } = await prepareDatabase(db, { demo: env.DEMO_DATA });
+  const { seededDemo } = await prepareDatabase(db, { demo: env.DEMO_DATA }).catch((error: unknown) => {
+    const cause =
+      error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    throw new ConfigError(
+      `kapmap cannot prepare its database on ${where}: ${cause}.\n` +
+        (env.DATABASE_URL
+          ? '  The search needs the cube and earthdistance extensions: run infra/postgres/prepare.sh as a superuser.'
+          : `  Delete ${env.PGLITE_DIR} to start again with a fresh embedded database.`),
+    );
+  });
   const app = await createServer({
     db: db.db,
     geocoder: offlineGeocoder(),
