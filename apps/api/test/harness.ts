@@ -25,10 +25,23 @@ export interface Api {
 }
 
 /** A fresh database (PGlite or PostgreSQL, per KAPMAP_TEST_DB) with the demo directory, and a server on it. */
-export async function startApi(options: { demo?: boolean } = {}): Promise<Api> {
+export async function startApi(
+  options: {
+    demo?: boolean;
+    /** Fills the database further before the server starts. */
+    prepare?: (db: TestDb) => Promise<void>;
+    onQuery?: (sql: string, params: unknown[]) => void;
+  } = {},
+): Promise<Api> {
   const sqlLog: string[] = [];
-  const db = await createTestDb({ onQuery: (q) => sqlLog.push(q) });
+  const db = await createTestDb({
+    onQuery: (q, params) => {
+      sqlLog.push(q);
+      options.onQuery?.(q, params);
+    },
+  });
   await prepareDatabase(db, { demo: options.demo ?? true });
+  await options.prepare?.(db);
   const app = await createServer({ db: db.db, geocoder: offlineGeocoder(), logLevel: 'silent' });
   return {
     db,

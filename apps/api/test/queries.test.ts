@@ -1,7 +1,5 @@
 import { generateLocations } from '@kapmap/db/generate';
-import { createTestDb, type TestDb } from '@kapmap/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { searchNearby } from '../src/modules/directory/search.js';
 import { type Api, startApi } from './harness.js';
 
 describe('a nested search issues a bounded number of SQL statements', () => {
@@ -54,53 +52,44 @@ describe('a nested search issues a bounded number of SQL statements', () => {
 });
 
 describe('the search is answered from the GiST index', () => {
-  let db: TestDb;
+  let api: Api;
   const captured: { text: string; params: unknown[] }[] = [];
   beforeAll(async () => {
-    db = await createTestDb({ onQuery: (text, params) => captured.push({ text, params }) });
-    await generateLocations(db, { locations: 20_000, chunkSize: 10_000 });
+    api = await startApi({
+      demo: false,
+      prepare: (db) => generateLocations(db, { locations: 20_000, chunkSize: 10_000 }),
+      onQuery: (text, params) => captured.push({ text, params }),
+    });
   });
-  afterAll(() => db.drop());
+  afterAll(() => api.close());
 
-  async function plan(text: string, params: unknown[]): Promise<string> {
-    const rows = await db.rawQuery<Record<string, unknown>>(`EXPLAIN ${text}`, params);
+  /** EXPLAIN of the nearest-first statement a GraphQL search sends. */
+  async function planOf(args: string): Promise<string> {
+    captured.length = 0;
+    const res = await api.gql(
+      `{ searchLocations(${args}, first: 20) { edges { distance node { name clinic { name } } } } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.searchLocations.edges.length).toBeGreaterThan(0);
+    const query = captured.find((q) => q.text.includes('<->'));
+    if (!query) throw new Error('no nearest-first statement was sent');
+    const rows = await api.db.rawQuery<Record<string, unknown>>(`EXPLAIN ${query.text}`, query.params);
     return rows.map((r) => Object.values(r)[0]).join('\n');
   }
 
   it('walks the index nearest-first and stops after the page, in a dense city', async () => {
-    captured.length = 0;
-    const filter = { conditions: [], routes: [], insurance: [], acceptingNewPatients: null, text: null };
-    await searchNearby(
-      db.db,
-      { origin: { lat: 40.7128, lng: -74.006 }, radiusMeters: 40_000, filter },
-      { first: 20, after: null },
-    );
-    const query = captured.find((q) => q.text.includes('<->'));
-    const explained = await plan(query?.text ?? '', query?.params ?? []);
+    const explained = await planOf('near: { lat: 40.7128, lng: -74.006 }, radius: 25');
     expect(explained).toMatch(/Index Scan using locations_earth_idx/);
     expect(explained).toMatch(/Order By: \(\(ll_to_earth/);
     expect(explained).not.toMatch(/Sort/);
   });
 
-  // With the radius as an index condition, PostgreSQL either walks the index in nearest-first order or
-  // reads the box from it and sorts the few rows inside: both start from the GiST index, neither scans the table.
-  it('reads the radius from the GiST index and never scans the table', async () => {
-    captured.length = 0;
-    const filter = {
-      conditions: ['ptsd'],
-      routes: ['iv'],
-      insurance: [],
-      acceptingNewPatients: true,
-      text: null,
-    };
-    await searchNearby(
-      db.db,
-      { origin: { lat: 40.75, lng: -73.99 }, radiusMeters: 40_000, filter },
-      { first: 20, after: null },
+  // With filters, PostgreSQL either walks the index nearest-first or reads the box from it and sorts the
+  // few rows inside: both start from the GiST index, neither scans the table.
+  it('reads the radius from the GiST index and never scans the table, with filters', async () => {
+    const explained = await planOf(
+      'near: { lat: 40.75, lng: -73.99 }, radius: 25, filter: { conditions: ["ptsd"], routes: ["iv"], acceptingNewPatients: true }',
     );
-    const query = captured.find((q) => q.text.includes('<->'));
-    expect(query).toBeDefined();
-    const explained = await plan(query?.text ?? '', query?.params ?? []);
     expect(explained).toMatch(/(Index|Bitmap Index) Scan (using|on) locations_earth_idx/);
     expect(explained).not.toMatch(/Seq Scan on locations/);
   });

@@ -136,27 +136,6 @@ export async function cutPage<R extends NearbyRow>(
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
 }
 
-/** One page of matching street locations (ids and distances only), nearest first, ties by id. */
-export async function searchNearby(
-  db: Database,
-  q: NearbyQuery,
-  page: { first: number; after: SearchCursor | null },
-): Promise<{ rows: NearbyRow[]; hasNextPage: boolean }> {
-  const select = (extra: SQL | null, limit?: number) => {
-    const query = db
-      .select({ id: locations.id, meters: greatCircleMeters(locations, q), key: indexDistance(locations, q) })
-      .from(locations)
-      .where(extra ? and(boxSql(locations, q, page.after), extra) : boxSql(locations, q, page.after))
-      .orderBy(indexDistance(locations, q));
-    return (limit === undefined ? query : query.limit(limit)).then((rows) =>
-      rows.map((r) => ({ id: r.id, meters: Number(r.meters), key: Number(r.key) })),
-    );
-  };
-  return cutPage(await select(null, page.first + 1), page.first, q.radiusMeters, (key) =>
-    select(sql`${indexDistance(locations, q)} = ${key}::float8`),
-  );
-}
-
 export interface NearbySummary {
   total: number;
   bounds: { north: number; south: number; east: number; west: number } | null;
