@@ -41,6 +41,25 @@ export interface DbHandle {
 
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
 
+/**
+ * drizzle runs every query unprepared, which postgres.js sends as two round trips (parse and describe,
+ * then bind and execute) and PostgreSQL parses and plans each time. kapmap's query shapes are few and
+ * fixed by its code and schema, so let postgres.js prepare them once per connection and reuse them:
+ * the nearby search then costs one round trip. postgres.js recycles connections (max_lifetime), which
+ * bounds how many prepared statements a connection holds.
+ */
+function preparing(client: postgres.Sql): postgres.Sql {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === 'unsafe') {
+        return (query: string, params?: unknown[], options?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, params as never[], { ...options, prepare: true });
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}
+
 export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
   const logger: Logger | undefined = options.onQuery
     ? { logQuery: (query, params) => options.onQuery?.(query, params) }
@@ -52,7 +71,7 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
       onnotice: () => {},
       connection: { application_name: 'kapmap' },
     });
-    const db = drizzlePostgres({ client, relations, logger });
+    const db = drizzlePostgres({ client: preparing(client), relations, logger });
     return {
       db,
       driver: 'postgres',
