@@ -26,6 +26,7 @@ describe('bad input to searchLocations gets BAD_USER_INPUT naming the argument',
     ['an unknown ZIP', { place: '00000' }, 'place', /00000 is not a US ZIP code/],
     ['a blank place', { place: '   ' }, 'place', /Enter a US ZIP code/],
     ['an empty place', { place: '' }, 'place', /Enter a US ZIP code/],
+    ['an over-long place', { place: 'x'.repeat(201) }, 'place', /at most 200 characters/],
     ['an unknown city', { place: 'Atlantis, NC' }, 'place', /could not find a city called "Atlantis"/],
     [
       'an unknown condition code',

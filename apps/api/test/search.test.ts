@@ -218,6 +218,54 @@ describe('searchLocations near a place', () => {
   });
 });
 
+describe('what the public may see', () => {
+  const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
+  const LOOKUP = `query($id: ID!, $locationId: ID!) {
+    clinic(id: $id) { name locations { name } }
+    location(id: $locationId) { name clinic { name } }
+    clinicNode: node(id: $id) { id }
+    locationNode: node(id: $locationId) { id }
+  }`;
+
+  it('finds a published clinic and its location by id, bare or global, and through node', async () => {
+    const shown = truth.find((t) => t.published && t.kind === 'physical');
+    const clinicId =
+      (await api.db.db.query.locations.findFirst({ where: { id: shown?.id ?? '' } }))?.clinicId ?? '';
+    const BY_ID = `query($id: ID!, $locationId: ID!) {
+      clinic(id: $id) { name locations { name } }
+      location(id: $locationId) { name clinic { name } }
+    }`;
+    for (const ids of [
+      { id: globalId('Clinic', clinicId), locationId: globalId('Location', shown?.id ?? '') },
+      { id: clinicId, locationId: shown?.id ?? '' },
+    ]) {
+      const res = await api.gql(BY_ID, ids);
+      expect(res.errors).toBeUndefined();
+      expect(res.data?.clinic.name).toBe(shown?.clinicName);
+      expect(res.data?.clinic.locations.map((l: { name: string }) => l.name)).toContain(shown?.name);
+      expect(res.data?.location).toEqual({ name: shown?.name, clinic: { name: shown?.clinicName } });
+    }
+    const res = await api.gql(LOOKUP, {
+      id: globalId('Clinic', clinicId),
+      locationId: globalId('Location', shown?.id ?? ''),
+    });
+    expect(res.data?.clinicNode.id).toBe(globalId('Clinic', clinicId));
+    expect(res.data?.locationNode.id).toBe(globalId('Location', shown?.id ?? ''));
+  });
+
+  it('answers an unpublished clinic and its locations as not found, by every path', async () => {
+    const hidden = truth.find((t) => !t.published);
+    const clinicId =
+      (await api.db.db.query.locations.findFirst({ where: { id: hidden?.id ?? '' } }))?.clinicId ?? '';
+    const res = await api.gql(LOOKUP, {
+      id: globalId('Clinic', clinicId),
+      locationId: globalId('Location', hidden?.id ?? ''),
+    });
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ clinic: null, location: null, clinicNode: null, locationNode: null });
+  });
+});
+
 describe('filters', () => {
   const around = { near: RALEIGH, radius: 500 };
   const ids = (edges: Edge[]) => edges.map((e) => rowId(e.node.id));

@@ -67,7 +67,7 @@ const argsSchema = z
           .max(180, 'near.lng must be between -180 and 180.'),
       })
       .nullish(),
-    place: z.string().nullish(),
+    place: z.string().max(200, 'place can be at most 200 characters.').nullish(),
     radius: z.number().nullish(),
     unit: z.enum(['MILES', 'KILOMETERS']).nullish(),
     filter: z
