@@ -1,7 +1,19 @@
 import type { Database } from '@kapmap/db/client';
 import { clinics, locationConditions, locationInsurance, locationRoutes, locations } from '@kapmap/db/schema';
 import type { LatLng } from '@kapmap/geo';
-import { and, arrayContains, asc, count, eq, max, min, type SQL, sql } from 'drizzle-orm';
+import {
+  type AnyColumn,
+  and,
+  arrayContains,
+  asc,
+  count,
+  eq,
+  inArray,
+  max,
+  min,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 
 /**
  * The nearby search, as SQL. The radius is answered from the GiST index on ll_to_earth(lat, lng): a box
@@ -49,6 +61,16 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** The location has a row in a link table (routes, payers) with one of the codes. */
+function linkedToAny(
+  t: LocationsRef,
+  links: typeof locationRoutes | typeof locationInsurance,
+  code: AnyColumn,
+  codes: string[],
+): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${links} WHERE ${links.locationId} = ${t.id} AND ${inArray(code, codes)})`;
+}
+
 /** The filter, for street and telehealth searches alike. Only published clinics' locations are public. */
 export function filterSql(t: LocationsRef, filter: LocationFilter): SQL {
   const parts: SQL[] = [];
@@ -64,22 +86,10 @@ export function filterSql(t: LocationsRef, filter: LocationFilter): SQL {
     );
   }
   if (filter.routes.length > 0) {
-    const codes = sql.join(
-      filter.routes.map((c) => sql`${c}`),
-      sql`, `,
-    );
-    parts.push(
-      sql`EXISTS (SELECT 1 FROM ${locationRoutes} lr WHERE lr.location_id = ${t.id} AND lr.route_code IN (${codes}))`,
-    );
+    parts.push(linkedToAny(t, locationRoutes, locationRoutes.routeCode, filter.routes));
   }
   if (filter.insurance.length > 0) {
-    const codes = sql.join(
-      filter.insurance.map((c) => sql`${c}`),
-      sql`, `,
-    );
-    parts.push(
-      sql`EXISTS (SELECT 1 FROM ${locationInsurance} li WHERE li.location_id = ${t.id} AND li.payer_code IN (${codes}))`,
-    );
+    parts.push(linkedToAny(t, locationInsurance, locationInsurance.payerCode, filter.insurance));
   }
   if (filter.acceptingNewPatients !== null) {
     parts.push(sql`${t.acceptingNewPatients} = ${filter.acceptingNewPatients}`);
