@@ -45,7 +45,7 @@ describe('GraphQL over HTTP', () => {
 });
 
 describe('the committed schema', () => {
-  it('matches the schema the code builds (run `pnpm --filter @kapmap/api print-schema` after a change)', () => {
+  it('matches the schema the code builds (run `pnpm print-schema` after a change)', () => {
     const committed = readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8');
     expect(printedSchema()).toBe(committed);
   });
