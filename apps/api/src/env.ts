@@ -34,6 +34,11 @@ const schema = z.object({
     .optional(),
   PGLITE_DIR: z.string().min(1, 'must not be empty').default(defaultPgliteDir),
   DEMO_DATA: boolean.default(true),
+  /** With a Mapbox access token, places the offline ZIP table cannot answer go to Mapbox's geocoder. */
+  MAPBOX_TOKEN: z
+    .string()
+    .regex(/^[a-z]{2}\.[\w.-]+$/, 'must be a Mapbox access token such as pk.eyJ…')
+    .optional(),
   DB_POOL_SIZE: z.coerce
     .number()
     .int('must be a whole number')

@@ -1,6 +1,6 @@
 import { createDb } from '@kapmap/db/client';
 import { prepareDatabase } from '@kapmap/db/seed';
-import { offlineGeocoder } from '@kapmap/geo';
+import { MapboxGeocoder, offlineGeocoder } from '@kapmap/geo';
 import { ConfigError, loadEnv } from './env.js';
 import { createServer } from './server.js';
 
@@ -22,9 +22,16 @@ try {
           : `  Delete ${env.PGLITE_DIR} to start again with a fresh embedded database.`),
     );
   });
+  const geocoder = env.MAPBOX_TOKEN
+    ? new MapboxGeocoder({
+        accessToken: env.MAPBOX_TOKEN,
+        offline: offlineGeocoder(),
+        onError: (error) => console.warn(`Mapbox geocoding failed; answering offline: ${String(error)}`),
+      })
+    : offlineGeocoder();
   const app = await createServer({
     db: db.db,
-    geocoder: offlineGeocoder(),
+    geocoder,
     maxBodyBytes: env.MAX_BODY_BYTES,
     logLevel: env.LOG_LEVEL,
   });

@@ -36,6 +36,15 @@ describe('configuration', () => {
     expect(message).toMatch(/DEMO_DATA="maybe": must be true or false/);
   });
 
+  it('takes a Mapbox token, and refuses something that is not one', () => {
+    expect(loadEnv({ MAPBOX_TOKEN: 'pk.eyJ1Ijoia2FwbWFwIn0.abc-123' }).MAPBOX_TOKEN).toBe(
+      'pk.eyJ1Ijoia2FwbWFwIn0.abc-123',
+    );
+    expect(() => loadEnv({ MAPBOX_TOKEN: 'my token' })).toThrow(
+      /MAPBOX_TOKEN="my token": must be a Mapbox access token/,
+    );
+  });
+
   it('refuses a port out of range', () => {
     expect(() => loadEnv({ PORT: '70000' })).toThrow(/PORT="70000": must be from 1 to 65535/);
   });

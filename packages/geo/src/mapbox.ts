@@ -1,0 +1,85 @@
+import type { LatLng } from './distance.js';
+import { type Geocoder, type OfflineGeocoder, PlaceNotFoundError, type ResolvedPlace } from './geocode.js';
+import { isUsState } from './states.js';
+
+export interface MapboxGeocoderOptions {
+  accessToken: string;
+  /** Answers what it can (ZIP codes, "City, ST") and describes points, with no request. */
+  offline: OfflineGeocoder;
+  /** The API's origin; tests point it at a local stand-in. */
+  baseUrl?: string;
+  timeoutMs?: number;
+  fetch?: typeof globalThis.fetch;
+  /** Told when Mapbox cannot be reached or answers with an error; the search then falls back to offline. */
+  onError?: (error: unknown) => void;
+}
+
+interface MapboxFeature {
+  geometry?: { coordinates?: [number, number] };
+  properties?: {
+    name?: string;
+    full_address?: string;
+    place_formatted?: string;
+    context?: { region?: { region_code?: string } };
+  };
+}
+
+/**
+ * Geocodes with Mapbox's Geocoding API (v6) when an access token is configured: street addresses,
+ * neighbourhoods and misspelt towns that the bundled ZIP table cannot answer. ZIP codes and "City, ST"
+ * are still answered offline first, which is instant and free; if Mapbox is down, the search falls back
+ * to the offline answer rather than failing.
+ */
+export class MapboxGeocoder implements Geocoder {
+  constructor(private readonly options: MapboxGeocoderOptions) {}
+
+  async geocode(place: string): Promise<ResolvedPlace> {
+    let offlineError: unknown;
+    try {
+      return this.options.offline.geocodeSync(place);
+    } catch (error) {
+      if (!(error instanceof PlaceNotFoundError) || place.trim() === '') throw error;
+      offlineError = error;
+    }
+    let features: MapboxFeature[];
+    try {
+      features = await this.search(place.trim());
+    } catch (error) {
+      this.options.onError?.(error);
+      throw offlineError;
+    }
+    const feature = features.find((f) => f.geometry?.coordinates?.length === 2);
+    const [lng, lat] = feature?.geometry?.coordinates ?? [];
+    if (!feature || lat === undefined || lng === undefined) {
+      throw new PlaceNotFoundError(
+        `We could not find "${place.trim()}" in the US. Try a ZIP code (such as 27609) or a city and state (such as "Raleigh, NC").`,
+      );
+    }
+    const region = feature.properties?.context?.region?.region_code?.toUpperCase();
+    const label = feature.properties?.full_address ?? feature.properties?.name ?? place.trim();
+    return { lat, lng, label, state: region && isUsState(region) ? region : this.stateAt({ lat, lng }) };
+  }
+
+  stateAt(point: LatLng): string | null {
+    return this.options.offline.stateAt(point);
+  }
+
+  describePoint(point: LatLng): ResolvedPlace {
+    return this.options.offline.describePoint(point);
+  }
+
+  private async search(q: string): Promise<MapboxFeature[]> {
+    const url = new URL('/search/geocode/v6/forward', this.options.baseUrl ?? 'https://api.mapbox.com');
+    url.searchParams.set('q', q);
+    url.searchParams.set('country', 'us');
+    url.searchParams.set('limit', '1');
+    url.searchParams.set('types', 'address,street,neighborhood,locality,place,postcode');
+    url.searchParams.set('access_token', this.options.accessToken);
+    const res = await (this.options.fetch ?? fetch)(url, {
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 3000),
+    });
+    if (!res.ok) throw new Error(`Mapbox geocoding answered ${res.status}`);
+    const body = (await res.json()) as { features?: MapboxFeature[] };
+    return body.features ?? [];
+  }
+}
