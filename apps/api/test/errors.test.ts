@@ -133,3 +133,33 @@ describe('HTTP limits', () => {
     expect(res.body).not.toMatch(/\bat .*:\d+:\d+/);
   });
 });
+
+describe('queries built to exhaust the server', () => {
+  it('refuses a query nested too deep before running it, with QUERY_TOO_COMPLEX', async () => {
+    let selection = 'name';
+    for (let i = 0; i < 8; i++) selection = `locations { clinic { ${selection} } }`;
+    const res = await api.gql(
+      `{ searchLocations(place: "27609") { edges { node { clinic { ${selection} } } } } }`,
+    );
+    expect(res.data ?? null).toBeNull();
+    expect(res.errors?.[0]?.message).toMatch(/too (deep|complex)/);
+    expect(res.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+  });
+
+  it('answers the richest query a search page needs', async () => {
+    const res = await api.gql(`{ searchLocations(place: "27609", first: 100) {
+      totalCount bounds { north south east west } origin { label state }
+      pageInfo { hasNextPage endCursor }
+      edges { cursor distance node {
+        id name isTelehealth acceptingNewPatients typicalWaitDays phone languages minAge maxAge servesStates
+        address { line1 line2 city state postalCode } coordinates { lat lng } hours { day opens closes }
+        clinic { id name website phone isSample verified lastConfirmedAt }
+        offeredRoutes { priceUsd sessionMinutes route { code name } }
+        acceptedConditions { code name icd10 } services { code name } acceptedInsurance { code name }
+      } }
+      telehealth { id name servesStates clinic { name } offeredRoutes { route { code } } }
+    } }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.searchLocations.edges.length).toBeGreaterThan(5);
+  });
+});

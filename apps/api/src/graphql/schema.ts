@@ -1,4 +1,5 @@
 import { builder } from './builder.js';
+import './error-types.js';
 import '../modules/directory/index.js';
 
 /** The whole schema: each module registers its types and fields on the builder when imported. */
