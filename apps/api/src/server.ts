@@ -4,12 +4,22 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import type { Database } from '@kapmap/db/client';
 import type { Geocoder } from '@kapmap/geo';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { GraphQLError, ValidationContext } from 'graphql';
 import type { Context } from './context.js';
 import { formatError } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
+
+/** graphql-armor's rules throw by default, which Apollo answers with a 500; report a validation error instead. */
+const reportAsValidationError = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+};
 
 export interface ServerOptions {
   db: Database;
@@ -34,6 +44,13 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   const apollo = new ApolloServer<Context>({
     schema,
     includeStacktraceInErrorResponses: false,
+    // A public API must refuse queries built to exhaust it (clinic → locations → clinic → …) before running
+    // them. As validation rules these run once per distinct document: Apollo caches validated documents.
+    validationRules: [
+      maxDepthRule({ n: 12, ...reportAsValidationError }),
+      costLimitRule({ maxCost: 100_000, ...reportAsValidationError }),
+      maxAliasesRule({ n: 15, ...reportAsValidationError }),
+    ],
     formatError: (formatted, error) =>
       formatError(formatted, error, (e) => app.log.error(e, 'unexpected error')),
     plugins: [

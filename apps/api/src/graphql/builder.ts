@@ -1,13 +1,11 @@
 import { relations } from '@kapmap/db/relations';
 import SchemaBuilder from '@pothos/core';
-import ComplexityPlugin from '@pothos/plugin-complexity';
 import DrizzlePlugin from '@pothos/plugin-drizzle';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { getTableConfig } from 'drizzle-orm/pg-core';
-import { GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
 import { badUserInput, DomainError } from './errors.js';
 import { isVisible } from './visibility.js';
@@ -28,28 +26,7 @@ export interface PothosTypes {
 
 export const builder = new SchemaBuilder<PothosTypes>({
   defaultFieldNullability: false,
-  plugins: [ComplexityPlugin, ScopeAuthPlugin, ErrorsPlugin, ValidationPlugin, RelayPlugin, DrizzlePlugin],
-  // A public API must refuse queries built to exhaust it (clinic → locations → clinic → locations → …)
-  // before running them. Lists count ten times their contents.
-  complexity: {
-    defaultComplexity: 1,
-    defaultListMultiplier: 10,
-    limit: { complexity: 5000, depth: 12, breadth: 300 },
-    complexityError: (kind, result) => {
-      const [measure, adjective] = {
-        Depth: ['depth', 'deep'],
-        Breadth: ['breadth', 'broad'],
-        Complexity: ['complexity', 'complex'],
-      }[kind] as ['depth' | 'breadth' | 'complexity', string];
-      const max = { depth: result.maxDepth, breadth: result.maxBreadth, complexity: result.maxComplexity }[
-        measure
-      ];
-      return new GraphQLError(
-        `This query is too ${adjective}: ${measure} ${result[measure]}, where at most ${max} is allowed. Ask for less in one query.`,
-        { extensions: { code: 'QUERY_TOO_COMPLEX' } },
-      );
-    },
-  },
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, ValidationPlugin, RelayPlugin, DrizzlePlugin],
   scopeAuth: {
     authScopes: () => ({ public: true }),
   },

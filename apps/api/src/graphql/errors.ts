@@ -18,7 +18,6 @@ export function badUserInput(message: string, argumentName: string, path?: strin
 
 const PASSED_THROUGH = new Set([
   'BAD_USER_INPUT',
-  'QUERY_TOO_COMPLEX',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'PERSISTED_QUERY_NOT_FOUND',
