@@ -49,7 +49,8 @@ export const builder = new SchemaBuilder<PothosTypes>({
       try {
         return decodeGlobalID(globalID);
       } catch {
-        throw badUserInput(`"${globalID}" is not a kapmap ID.`, 'id');
+        const shown = globalID.length > 40 ? `${globalID.slice(0, 40)}…` : globalID;
+        throw badUserInput(`"${shown}" is not a kapmap ID.`, 'id');
       }
     },
     nodeQueryOptions: {
