@@ -1,4 +1,5 @@
 import { generateLocations } from '@kapmap/db/generate';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Api, startApi } from './harness.js';
 
@@ -93,4 +94,25 @@ describe('the search is answered from the GiST index', () => {
     expect(explained).toMatch(/(Index|Bitmap Index) Scan (using|on) locations_earth_idx/);
     expect(explained).not.toMatch(/Seq Scan on locations/);
   });
+
+  // Statements are prepared, and after five runs PostgreSQL may switch to a generic plan that knows
+  // nothing of the point or the radius (STACK.md). That plan must walk the index too.
+  it.runIf(process.env.KAPMAP_TEST_DB === 'postgres')(
+    'keeps walking the index when PostgreSQL switches to the generic plan',
+    async () => {
+      await planOf('near: { lat: 40.7128, lng: -74.006 }, radius: 25');
+      const query = captured.find((q) => q.text.includes('<->'));
+      const own = postgres(api.db.url ?? '', { max: 1, onnotice: () => {} });
+      try {
+        await own.unsafe('SET plan_cache_mode = force_generic_plan');
+        const rows = await own.unsafe(`EXPLAIN ${query?.text}`, query?.params as never[], { prepare: true });
+        const explained = rows.map((r) => Object.values(r)[0]).join('\n');
+        expect(explained).toMatch(/Index Scan using locations_earth_idx/);
+        expect(explained).toMatch(/Order By: \(\(ll_to_earth/);
+        expect(explained).not.toMatch(/Sort/);
+      } finally {
+        await own.end();
+      }
+    },
+  );
 });

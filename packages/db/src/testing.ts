@@ -19,6 +19,8 @@ export function testEngine(): TestEngine {
 
 export interface TestDb extends DbHandle {
   engine: TestEngine;
+  /** The database's URL, on PostgreSQL: for tests that need a connection of their own. */
+  url?: string;
   /** Closes the connection and deletes the database. */
   drop(): Promise<void>;
 }
@@ -51,6 +53,7 @@ export async function createTestDb(
   return {
     ...handle,
     engine,
+    url: url.toString(),
     drop: async () => {
       await handle.close();
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
