@@ -61,6 +61,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     ],
   });
   await apollo.start();
+  app.addHook('onClose', () => apollo.stop());
 
   const handler = fastifyApolloHandler(apollo, {
     context: async () => ({ db: options.db, geocoder: options.geocoder }),
