@@ -14,11 +14,15 @@ import { fork } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ApolloServer } from '@apollo/server';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import { createDb } from '@kapmap/db/client';
 import { generateLocations } from '@kapmap/db/generate';
 import { seedReferenceData } from '@kapmap/db/seed';
 import { METERS_PER_MILE, offlineGeocoder } from '@kapmap/geo';
 import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import { buildSchema } from 'graphql';
 import postgres from 'postgres';
 import { createServer } from '../src/server.js';
 import { CITY_CENTRES } from './cities.js';
@@ -93,12 +97,58 @@ async function serveGraphql(url: string): Promise<number> {
   return (app.server.address() as { port: number }).port;
 }
 
+/**
+ * A reference point, not kapmap: Apollo Server on the same Fastify integration with a one-field schema whose
+ * hand-written resolver runs the bare SQL. It shows what Apollo itself costs on this machine.
+ */
+async function servePlainApollo(url: string): Promise<number> {
+  const sql = postgres(url, { max: POOL, onnotice: () => {} });
+  const schema = buildSchema(`
+    input GeoPointInput { lat: Float!  lng: Float! }
+    type Clinic { name: String! }
+    type Location { id: ID!  name: String!  clinic: Clinic! }
+    type Edge { distance: Float!  node: Location! }
+    type Connection { edges: [Edge!]! }
+    type Query { searchLocations(near: GeoPointInput!, radius: Float, first: Int): Connection! }`);
+  const field = schema.getQueryType()?.getFields().searchLocations;
+  if (!field) throw new Error('no searchLocations field');
+  field.resolve = async (_root, args: { near: { lat: number; lng: number }; radius: number }) => {
+    const rows = await sql.unsafe(BARE_SQL, [args.near.lat, args.near.lng, args.radius * METERS_PER_MILE], {
+      prepare: true,
+    });
+    return {
+      edges: rows.slice(0, 20).map((r) => ({
+        distance: Number(r.meters) / METERS_PER_MILE,
+        node: {
+          id: Buffer.from(`Location:${r.id}`).toString('base64'),
+          name: r.name,
+          clinic: { name: r.clinic_name },
+        },
+      })),
+    };
+  };
+  const app = Fastify();
+  const apollo = new ApolloServer({ schema, plugins: [fastifyApolloDrainPlugin(app)] });
+  await apollo.start();
+  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], handler: fastifyApolloHandler(apollo) });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return (app.server.address() as { port: number }).port;
+}
+
 async function child(role: string, url: string) {
-  const port = role === 'bare' ? await serveBare(url) : await serveGraphql(url);
+  const port =
+    role === 'bare'
+      ? await serveBare(url)
+      : role === 'plain'
+        ? await servePlainApollo(url)
+        : await serveGraphql(url);
   process.send?.({ port });
 }
 
-function startChild(role: 'bare' | 'graphql', url: string): Promise<{ port: number; stop: () => void }> {
+function startChild(
+  role: 'bare' | 'plain' | 'graphql',
+  url: string,
+): Promise<{ port: number; stop: () => void }> {
   return new Promise((resolve, reject) => {
     const proc = fork(fileURLToPath(import.meta.url), ['--serve', role, '--url', url], { stdio: 'inherit' });
     proc.once('message', (m: { port: number }) => resolve({ port: m.port, stop: () => proc.kill() }));
@@ -271,6 +321,7 @@ async function main() {
   if (!generic.knn) console.log(generic.plan);
 
   const bare = await startChild('bare', url);
+  const plain = await startChild('plain', url);
   const gql = await startChild('graphql', url);
   try {
     const checked = await checkSameAnswers(bare.port, gql.port);
@@ -281,6 +332,8 @@ async function main() {
     const a = await load(bare.port, 'bare', '', seconds, connections);
     const b = await load(gql.port, 'graphql', GRAPHQL_QUERY, seconds, connections);
     const c = await load(gql.port, 'graphql', GRAPHQL_WITH_SUMMARY, seconds, connections);
+    await load(plain.port, 'graphql', GRAPHQL_QUERY, 2, connections);
+    const p = await load(plain.port, 'graphql', GRAPHQL_QUERY, seconds, connections);
     const row = (label: string, f: Figures) =>
       `${label.padEnd(44)} ${f.rps.toFixed(0).padStart(7)} ${f.p50.toFixed(1).padStart(8)} ${f.p99.toFixed(1).padStart(8)}${f.errors ? `   ${f.errors} errors` : ''}`;
     console.log(
@@ -292,12 +345,15 @@ async function main() {
     console.log(row('(a) bare node:http + postgres.js', a));
     console.log(row('(b) /graphql (Apollo + Pothos + Drizzle)', b));
     console.log(row('(b) + totalCount and bounds', c));
+    console.log(row('reference: plain Apollo, hand-written resolver', p));
     console.log(`\nratio b/a: ${(b.rps / a.rps).toFixed(2)}   (target >= 0.80; p99 target < 50 ms)`);
+    console.log(`reference: plain Apollo / a: ${(p.rps / a.rps).toFixed(2)}`);
     console.log(
       `totalCount + bounds cost: ${(((b.rps - c.rps) / b.rps) * 100).toFixed(0)}% of throughput, p50 +${(c.p50 - b.p50).toFixed(1)} ms`,
     );
   } finally {
     bare.stop();
+    plain.stop();
     gql.stop();
   }
 }

@@ -44,6 +44,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   const apollo = new ApolloServer<Context>({
     schema,
     includeStacktraceInErrorResponses: false,
+    // The process owner decides how to shut down (main.ts closes Fastify, then the database pool).
+    stopOnTerminationSignals: false,
     // A public API must refuse queries built to exhaust it (clinic → locations → clinic → …) before running
     // them. As validation rules these run once per distinct document: Apollo caches validated documents.
     validationRules: [
@@ -61,7 +63,6 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     ],
   });
   await apollo.start();
-  app.addHook('onClose', () => apollo.stop());
 
   const handler = fastifyApolloHandler(apollo, {
     context: async () => ({ db: options.db, geocoder: options.geocoder }),
