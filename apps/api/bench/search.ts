@@ -45,11 +45,11 @@ function benchUrl(locations: number): string {
 const BARE_SQL = `
   SELECT n.id, n.name, n.clinic_name, n.meters FROM (
     SELECT l.id, l.name, c.name AS clinic_name,
-           earth_distance(ll_to_earth(l.lat, l.lng), ll_to_earth($1::float8, $2::float8)) AS meters
+           earth_distance(l.earth, ll_to_earth($1::float8, $2::float8)) AS meters
     FROM locations l JOIN clinics c ON c.id = l.clinic_id
-    WHERE l.kind = 'physical' AND c.published
-      AND earth_box(ll_to_earth($1::float8, $2::float8), $3::float8) @> ll_to_earth(l.lat, l.lng)
-    ORDER BY ll_to_earth(l.lat, l.lng) <-> ll_to_earth($1::float8, $2::float8)
+    WHERE l.kind = 'physical' AND l.listed
+      AND earth_box(ll_to_earth($1::float8, $2::float8), $3::float8) @> l.earth
+    ORDER BY l.earth <-> ll_to_earth($1::float8, $2::float8)
     LIMIT 21
   ) n WHERE n.meters <= $3::float8`;
 
@@ -171,6 +171,11 @@ async function prepare(locations: number): Promise<string> {
     if (row?.n === locations) {
       console.log(`Using ${name}: ${locations.toLocaleString()} locations generated earlier.`);
       await admin.end();
+      // Bring it up to the current schema; a migration that rewrites rows leaves dead ones to vacuum.
+      const handle = await createDb({ url, maxConnections: 1 });
+      await handle.migrate();
+      await handle.rawQuery('VACUUM (ANALYZE) locations');
+      await handle.close();
       return url;
     }
     await admin.unsafe(`DROP DATABASE ${name} WITH (FORCE)`);

@@ -1,7 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import {
   boolean,
   check,
+  customType,
   doublePrecision,
   index,
   integer,
@@ -45,6 +46,9 @@ export const clinics = pgTable('clinics', {
   ...timestamps,
 });
 
+/** earthdistance's `earth` (a cube): a point as x, y, z on its sphere. Read only by SQL, never by the app. */
+const earth = customType<{ data: string; driverData: string }>({ dataType: () => 'earth' });
+
 /** Opening hours per weekday (0 = Sunday), in the location's local time, as `HH:MM` strings. */
 export type OpeningHours = { day: number; opens: string; closes: string }[];
 
@@ -64,6 +68,13 @@ export const locations = pgTable(
     postalCode: text('postal_code'),
     lat: doublePrecision('lat'),
     lng: doublePrecision('lng'),
+    /** The point on earthdistance's sphere, stored so that search and counting do not recompute it per row. */
+    earth: earth('earth').generatedAlwaysAs((): SQL => sql`ll_to_earth(lat, lng)`),
+    /**
+     * Whether the public may see this location: its clinic is published. Kept by triggers (migration
+     * `listed`), so the search filters on a column of the row instead of probing clinics row by row.
+     */
+    listed: boolean('listed').notNull().default(false),
     /** Telehealth and at-home programmes: the USPS codes of the states they serve. */
     servesStates: text('serves_states').array().notNull().default(sql`'{}'::text[]`),
     phone: text('phone'),
@@ -79,7 +90,7 @@ export const locations = pgTable(
   (t) => [
     index('locations_clinic_id_idx').on(t.clinicId),
     // The nearby search: nearest-neighbour ordering and radius filter both come from this index.
-    index('locations_earth_idx').using('gist', sql`ll_to_earth(${t.lat}, ${t.lng})`),
+    index('locations_earth_idx').using('gist', t.earth),
     index('locations_serves_states_idx').using('gin', t.servesStates),
     check(
       'locations_kind_shape',

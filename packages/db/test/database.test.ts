@@ -69,6 +69,43 @@ describe('migrations and demo data', () => {
     expect(await t.db.$count(clinics)).toBe(before);
   });
 
+  it('lists a location exactly while its clinic is published, whichever side changes', async () => {
+    const [clinic] = await t.db
+      .insert(clinics)
+      .values({ name: 'Trigger Test Clinic (fictional)', published: false })
+      .returning({ id: clinics.id });
+    const clinicId = clinic?.id ?? '';
+    const [loc] = await t.db
+      .insert(locations)
+      .values({ clinicId, name: 'Site', kind: 'physical', lat: 40, lng: -100, listed: true })
+      .returning({ id: locations.id, listed: locations.listed });
+    expect(loc?.listed).toBe(false);
+    const listed = async () =>
+      (
+        await t.db
+          .select({ listed: locations.listed })
+          .from(locations)
+          .where(eq(locations.id, loc?.id ?? ''))
+      )[0]?.listed;
+    await t.db.update(clinics).set({ published: true }).where(eq(clinics.id, clinicId));
+    expect(await listed()).toBe(true);
+    await t.db
+      .update(locations)
+      .set({ listed: false })
+      .where(eq(locations.id, loc?.id ?? ''));
+    expect(await listed()).toBe(true);
+    await t.db.update(clinics).set({ published: false }).where(eq(clinics.id, clinicId));
+    expect(await listed()).toBe(false);
+    await t.db.delete(clinics).where(eq(clinics.id, clinicId));
+  });
+
+  it('stores each location’s point on earthdistance’s sphere for the index', async () => {
+    const [row] = await t.rows<{ d: number }>(
+      sql`SELECT max(earth_distance(earth, ll_to_earth(lat, lng))) AS d FROM locations WHERE kind = 'physical'`,
+    );
+    expect(Number(row?.d)).toBeLessThan(0.001);
+  });
+
   it('refuses a physical location without coordinates and a telehealth one without states', async () => {
     const [clinic] = await t.db.select({ id: clinics.id }).from(clinics).limit(1);
     const clinicId = clinic?.id ?? '';

@@ -50,7 +50,8 @@ export interface NearbyQuery {
 type LocationsRef = typeof locations;
 
 const originEarth = (o: LatLng) => sql`ll_to_earth(${o.lat}::float8, ${o.lng}::float8)`;
-export const earthOf = (t: LocationsRef) => sql`ll_to_earth(${t.lat}, ${t.lng})`;
+/** The stored point on earthdistance's sphere: what the GiST index holds. */
+export const earthOf = (t: LocationsRef) => sql`${t.earth}`;
 /** What the GiST index orders by: straight-line (chord) distance, which orders like great-circle distance. */
 export const indexDistance = (t: LocationsRef, q: NearbyQuery) =>
   sql<number>`(${earthOf(t)} <-> ${originEarth(q.origin)})`;
@@ -71,15 +72,18 @@ function linkedToAny(
   return sql`EXISTS (SELECT 1 FROM ${links} WHERE ${links.locationId} = ${t.id} AND ${inArray(code, codes)})`;
 }
 
-/** The filter, for street and telehealth searches alike. Only published clinics' locations are public. */
+/**
+ * The filter, for street and telehealth searches alike. Only published clinics' locations are public:
+ * `listed` says so on the row (kept by triggers), so no clinic is read unless the text filter needs its name.
+ */
 export function filterSql(t: LocationsRef, filter: LocationFilter): SQL {
-  const parts: SQL[] = [];
-  const clinicConditions = [sql`c.id = ${t.clinicId}`, sql`c.published`];
+  const parts: SQL[] = [sql`${t.listed}`];
   if (filter.text) {
     const pattern = `%${escapeLike(filter.text)}%`;
-    clinicConditions.push(sql`(c.name ILIKE ${pattern} OR ${t.name} ILIKE ${pattern})`);
+    parts.push(
+      sql`(${t.name} ILIKE ${pattern} OR EXISTS (SELECT 1 FROM ${clinics} c WHERE c.id = ${t.clinicId} AND c.name ILIKE ${pattern}))`,
+    );
   }
-  parts.push(sql`EXISTS (SELECT 1 FROM ${clinics} c WHERE ${sql.join(clinicConditions, sql` AND `)})`);
   for (const code of filter.conditions) {
     parts.push(
       sql`EXISTS (SELECT 1 FROM ${locationConditions} lc WHERE lc.location_id = ${t.id} AND lc.condition_code = ${code})`,
