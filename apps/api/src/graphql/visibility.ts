@@ -27,8 +27,7 @@ export async function isVisible(ctx: Context, id: { typename: string; id: string
       const rows = await ctx.db
         .select({ id: locations.id })
         .from(locations)
-        .innerJoin(clinics, eq(clinics.id, locations.clinicId))
-        .where(and(eq(locations.id, id.id), eq(clinics.published, true)));
+        .where(and(eq(locations.id, id.id), eq(locations.listed, true)));
       return rows.length > 0;
     }
     default:

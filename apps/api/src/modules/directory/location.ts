@@ -149,9 +149,7 @@ builder.queryField('location', (t) =>
     resolve: async (query, _root, args, ctx) => {
       const id = parseId(String(args.id), 'Location');
       if (id === null) return null;
-      const row = await ctx.db.query.locations.findFirst(
-        query({ where: { id, clinic: { published: true } } }),
-      );
+      const row = await ctx.db.query.locations.findFirst(query({ where: { id, listed: true } }));
       return row ?? null;
     },
   }),

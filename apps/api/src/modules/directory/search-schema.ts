@@ -109,7 +109,6 @@ interface SearchResult {
   query: NearbyQuery;
   origin: ResolvedPlace;
   unit: DistanceUnit;
-  first: number;
   after: SearchCursor | null;
   page: () => Promise<{ rows: PageRow[]; hasNextPage: boolean }>;
   summary: () => Promise<NearbySummary>;
@@ -294,7 +293,6 @@ builder.queryField('searchLocations', (t) =>
         query,
         origin,
         unit,
-        first,
         after,
         page: once(async () => {
           // One statement for the page and everything selected beneath edges.node: the nearest rows come
