@@ -39,6 +39,16 @@ const schema = z.object({
     .string()
     .regex(/^[a-z]{2}\.[\w.-]+$/, 'must be a Mapbox access token such as pk.eyJ…')
     .optional(),
+  /** A public (pk.) token for the browser's map: with one, the map is mapbox-gl with a Mapbox style. */
+  MAPBOX_PUBLIC_TOKEN: z
+    .string()
+    .regex(/^pk\.[\w.-]+$/, 'must be a public Mapbox token, starting pk.')
+    .optional(),
+  /** The built web app to serve at /; an empty folder or a missing one serves the API alone. */
+  WEB_ROOT: z
+    .string()
+    .min(1, 'must not be empty')
+    .default(join(workspaceRoot(), 'apps', 'web', 'dist')),
   DB_POOL_SIZE: z.coerce
     .number()
     .int('must be a whole number')

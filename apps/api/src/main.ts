@@ -34,6 +34,7 @@ try {
     geocoder,
     maxBodyBytes: env.MAX_BODY_BYTES,
     logLevel: env.LOG_LEVEL,
+    web: { root: env.WEB_ROOT, publicConfig: { mapboxToken: env.MAPBOX_PUBLIC_TOKEN ?? null } },
   });
   const shutdown = async () => {
     await app.close();
@@ -45,6 +46,7 @@ try {
   await app.listen({ port: env.PORT, host: env.HOST });
   console.log(
     `kapmap API on ${where}${seededDemo ? ' (demo data seeded: fictional clinics)' : ''}\n` +
+      `  Web app: http://localhost:${env.PORT}/\n` +
       `  GraphQL: http://localhost:${env.PORT}/graphql`,
   );
 } catch (error) {

@@ -14,6 +14,7 @@ import type { GraphQLError, ValidationContext } from 'graphql';
 import type { Context } from './context.js';
 import { formatError } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
+import { registerWebApp, type WebOptions } from './web.js';
 
 /** graphql-armor's rules throw by default, which Apollo answers with a 500; report a validation error instead. */
 const reportAsValidationError = {
@@ -27,10 +28,13 @@ export interface ServerOptions {
   /** Requests with a larger body get 413. */
   maxBodyBytes?: number;
   logLevel?: string;
+  /** Serve the web app too (`pnpm start`); absent in API-only tests. */
+  web?: WebOptions;
 }
 
 /**
- * The HTTP server: GraphQL at /graphql (GET and POST, per the GraphQL-over-HTTP spec) and a health check.
+ * The HTTP server: GraphQL at /graphql (GET and POST, per the GraphQL-over-HTTP spec), a health check, and
+ * the web app when it is built.
  * Stateless: every request builds its context from the shared database pool, so any number of these
  * processes can serve one database behind a load balancer.
  */
@@ -69,6 +73,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
   app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], handler });
   app.get('/healthz', async () => ({ ok: true }));
+  if (options.web) await registerWebApp(app, options.web);
 
   // Fastify's own errors (body too large, bad JSON) carry a status and a message, never a stack.
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {

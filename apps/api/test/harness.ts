@@ -3,6 +3,7 @@ import { createTestDb, type TestDb } from '@kapmap/db/testing';
 import { offlineGeocoder } from '@kapmap/geo';
 import type { FastifyInstance } from 'fastify';
 import { createServer } from '../src/server.js';
+import type { WebOptions } from '../src/web.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -31,6 +32,8 @@ export async function startApi(
     /** Fills the database further before the server starts. */
     prepare?: (db: TestDb) => Promise<void>;
     onQuery?: (sql: string, params: unknown[]) => void;
+    /** Serve a web app too, as `pnpm start` does. */
+    web?: WebOptions;
   } = {},
 ): Promise<Api> {
   const sqlLog: string[] = [];
@@ -42,7 +45,12 @@ export async function startApi(
   });
   await prepareDatabase(db, { demo: options.demo ?? true });
   await options.prepare?.(db);
-  const app = await createServer({ db: db.db, geocoder: offlineGeocoder(), logLevel: 'silent' });
+  const app = await createServer({
+    db: db.db,
+    geocoder: offlineGeocoder(),
+    logLevel: 'silent',
+    ...(options.web ? { web: options.web } : {}),
+  });
   return {
     db,
     app,

@@ -194,6 +194,40 @@ describe('searchLocations near a place', () => {
     expect(conn.bounds.west).toBeCloseTo(Math.min(...lngs), 9);
   });
 
+  it('gives the map every match in the radius as points with the same ids as the list, nearest first', async () => {
+    const res = await api.gql(
+      `{ searchLocations(place: "Raleigh, NC", radius: 200, first: 3, filter: { routes: ["iv"] }) {
+          totalCount points { id lat lng } edges { node { id } } origin { lat lng }
+        } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    const conn = res.data?.searchLocations;
+    const expected = bruteForce(conn.origin, 200 * METERS_PER_MILE, (t) => t.routes.includes('iv'));
+    expect(expected.length).toBeGreaterThan(3);
+    expect(conn.points).toHaveLength(expected.length);
+    expect(conn.points).toHaveLength(conn.totalCount);
+    expect(conn.points.map((p: { id: string }) => rowId(p.id))).toEqual(expected.map((x) => x.t.id));
+    expect(conn.points[0]).toEqual({
+      id: conn.edges[0].node.id,
+      lat: expected[0]?.t.lat,
+      lng: expected[0]?.t.lng,
+    });
+  });
+
+  it('caps the points at first, nearest kept, and refuses a cap out of range', async () => {
+    const capped = await api.gql(
+      `{ searchLocations(place: "27609", radius: 100) { totalCount points(first: 2) { id } edges { node { id } } } }`,
+    );
+    const conn = capped.data?.searchLocations;
+    expect(conn.totalCount).toBeGreaterThan(2);
+    expect(conn.points.map((p: { id: string }) => p.id)).toEqual(
+      conn.edges.slice(0, 2).map((e: { node: { id: string } }) => e.node.id),
+    );
+    const bad = await api.gql(`{ searchLocations(place: "27609") { points(first: 0) { id } } }`);
+    expect(bad.errors?.[0]?.message).toMatch(/first must be from 1 to 10000/);
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('answers an empty list, zero and no bounds where nothing is near', async () => {
     const res = await api.gql(
       `{ searchLocations(near: { lat: 30, lng: -40 }, radius: 10) { totalCount bounds { north } edges { cursor } pageInfo { hasNextPage endCursor } origin { label state } telehealth { id } } }`,

@@ -1,5 +1,6 @@
 import type { locations } from '@kapmap/db/schema';
 import { type DistanceUnit, fromMeters, PlaceNotFoundError, type ResolvedPlace, toMeters } from '@kapmap/geo';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
@@ -13,9 +14,11 @@ import {
   greatCircleMeters,
   indexDistance,
   type LocationFilter,
+  type NearbyPoint,
   type NearbyQuery,
   type NearbyRow,
   type NearbySummary,
+  pointsNearby,
   type SearchCursor,
   searchTelehealth,
   summarizeNearby,
@@ -24,6 +27,8 @@ import {
 const MAX_RADIUS_MILES = 500;
 const MAX_RADIUS_KM = 805;
 const MAX_TEXT = 100;
+/** The most points one search draws on a map; `totalCount` says when there are more. */
+export const MAX_POINTS = 10_000;
 
 export const DistanceUnitEnum = builder.enumType('DistanceUnit', {
   values: {
@@ -147,6 +152,18 @@ const GeoBounds = builder.objectRef<NonNullable<NearbySummary['bounds']>>('GeoBo
   }),
 });
 
+const LocationPoint = builder.objectRef<NearbyPoint>('LocationPoint').implement({
+  description: 'Where a matching street location is, and nothing else: what a map draws.',
+  fields: (t) => ({
+    id: t.id({
+      description: 'The Location’s ID, as in `edges.node.id`.',
+      resolve: (p) => encodeGlobalID('Location', p.id),
+    }),
+    lat: t.exposeFloat('lat'),
+    lng: t.exposeFloat('lng'),
+  }),
+});
+
 /** A row of a page: where it stands, and the Location loaded with what the client selected of it. */
 type PageRow = NearbyRow & { node: object };
 const LocationSearchEdge = builder.objectRef<{ row: PageRow; unit: DistanceUnit }>('LocationSearchEdge');
@@ -189,6 +206,20 @@ const LocationSearchConnection = builder.objectRef<SearchResult>('LocationSearch
       nullable: true,
       description: 'The box around every match in the radius (not only this page); null when none matches.',
       resolve: async (r) => (await r.summary()).bounds,
+    }),
+    points: t.field({
+      type: [LocationPoint],
+      description: `Every matching street location in the radius (not only this page) as a bare point, nearest first, at most \`first\` (1 to ${MAX_POINTS.toLocaleString('en-US')}). For a map: compare with totalCount to tell whether some are left out.`,
+      args: { first: t.arg.int({ defaultValue: 5000 }) },
+      validate: z.object({
+        first: z
+          .number()
+          .int()
+          .min(1, `first must be from 1 to ${MAX_POINTS}.`)
+          .max(MAX_POINTS, `first must be from 1 to ${MAX_POINTS}.`)
+          .nullish(),
+      }),
+      resolve: (r, args, ctx) => pointsNearby(ctx.db, r.query, args.first ?? 5000),
     }),
     origin: t.field({ type: ResolvedPlaceRef, resolve: (r) => r.origin }),
     telehealth: t.drizzleField({

@@ -189,6 +189,26 @@ export async function summarizeNearby(db: Database, q: NearbyQuery): Promise<Nea
   };
 }
 
+export interface NearbyPoint {
+  id: string;
+  lat: number;
+  lng: number;
+}
+
+/**
+ * Every matching street location in the radius as bare points, nearest first, at most `limit`: what a
+ * map draws. The same index plan as a page (KNN on the GiST index), reading three columns per row.
+ */
+export async function pointsNearby(db: Database, q: NearbyQuery, limit: number): Promise<NearbyPoint[]> {
+  const rows = await db
+    .select({ id: locations.id, lat: locations.lat, lng: locations.lng })
+    .from(locations)
+    .where(and(boxSql(locations, q), sql`${greatCircleMeters(locations, q)} <= ${q.radiusMeters}::float8`))
+    .orderBy(indexDistance(locations, q))
+    .limit(limit);
+  return rows.map((r) => ({ id: r.id, lat: Number(r.lat), lng: Number(r.lng) }));
+}
+
 /** Telehealth and at-home programmes serving a state that match the filter, by clinic then programme name. */
 export async function searchTelehealth(
   db: Database,
