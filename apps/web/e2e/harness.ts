@@ -1,0 +1,202 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const apiMain = resolve(here, '../../api/dist/src/main.js');
+const webDist = resolve(here, '../dist');
+
+/** Debian's Chromium (`apt-get install chromium`); never a downloaded browser. */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Whether the end-to-end tests can run here. In CI they must: a missing browser or build fails the run
+ * rather than skipping it. Elsewhere they are skipped with a note saying what to install.
+ */
+export function e2eAvailable(): boolean {
+  const missing = [
+    existsSync(chromiumPath) ? null : `Chromium at ${chromiumPath} (apt-get install -y chromium)`,
+    existsSync(apiMain) ? null : `the built API (${apiMain})`,
+    existsSync(join(webDist, 'index.html')) ? null : `the built web app (${webDist})`,
+  ].filter(Boolean);
+  if (missing.length === 0) return true;
+  const message = `end-to-end tests need ${missing.join(', ')}; run \`pnpm build\` and install Chromium`;
+  if (process.env.CI) throw new Error(message);
+  console.warn(`skipping: ${message}`);
+  return false;
+}
+
+/** Screenshots go here (git-ignored); the run prints the path. */
+export const screenshotDir = resolve(here, '../test-output/screenshots');
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+export interface App {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The product as `pnpm start` runs it: the built API process serving the built web app, on a fresh PGlite
+ * data folder seeded with the demo data, on a free port.
+ */
+export async function startApp(): Promise<App> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'kapmap-e2e-'));
+  const child: ChildProcess = spawn(process.execPath, [apiMain], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PGLITE_DIR: join(dataDir, 'pglite'),
+      DATABASE_URL: '',
+      MAPBOX_TOKEN: '',
+      MAPBOX_PUBLIC_TOKEN: '',
+      WEB_ROOT: webDist,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'test',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output += d;
+  });
+  child.stderr?.on('data', (d) => {
+    output += d;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${output}`);
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error(`the server did not answer within 90 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    async stop() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Everything a page reported breaking its Content-Security-Policy, over the whole run. */
+export const cspViolations: string[] = [];
+
+export interface Browser {
+  context: BrowserContext;
+  newPage(width?: number, height?: number): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** Headless Chromium with the flags this machine needs (STACK.md); WebGL works with --disable-gpu. */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'kapmap-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      ...extraArgs,
+    ],
+    viewport: { width: 1280, height: 900 },
+  });
+  return {
+    context,
+    async newPage(width = 1280, height = 900) {
+      const page = await context.newPage();
+      await page.setViewportSize({ width, height });
+      page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${page.url()}: ${m.text()}`);
+      });
+      return page;
+    },
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export function ensureScreenshotDir(): string {
+  mkdirSync(screenshotDir, { recursive: true });
+  return screenshotDir;
+}
+
+/** What the live map draws now, read through maplibre's own API (window.__kapmapMap). */
+export interface Rendered {
+  loaded: boolean;
+  zoom: number;
+  /** Location IDs drawn as single points. */
+  points: string[];
+  /** The counts of drawn clusters. */
+  clusters: number[];
+  /** Cluster counts drawn as text (needs the map's fonts to work offline). */
+  labels: number;
+}
+
+export async function rendered(page: Page): Promise<Rendered> {
+  return page.evaluate(() => {
+    type F = { layer: { id: string }; properties: Record<string, unknown> };
+    const map = window.__kapmapMap as
+      | { loaded(): boolean; getZoom(): number; queryRenderedFeatures(o: { layers: string[] }): F[] }
+      | undefined;
+    if (!map) return { loaded: false, zoom: 0, points: [], clusters: [], labels: 0 };
+    const q = (layer: string) => map.queryRenderedFeatures({ layers: [layer] });
+    return {
+      loaded: map.loaded(),
+      zoom: map.getZoom(),
+      points: [...new Set(q('points').map((f) => String(f.properties.id)))],
+      clusters: q('clusters').map((f) => Number(f.properties.point_count)),
+      labels: q('cluster-count').length,
+    };
+  });
+}
+
+/**
+ * Waits until the map has drawn `count` clinic locations, as points and clusters together, or with
+ * `unclustered`, as `count` single points (once it has zoomed to fit them).
+ */
+export async function waitForMap(page: Page, count: number, unclustered = false): Promise<Rendered> {
+  // First the view is fitted to the search, then its clusters and points settle.
+  await page.locator('section.map[data-fitted="true"]').first().waitFor({ timeout: 30_000 });
+  let last: Rendered | undefined;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    last = await rendered(page);
+    const drawn = last.points.length + last.clusters.reduce((a, b) => a + b, 0);
+    if (last.loaded && drawn === count && (!unclustered || last.points.length === count)) return last;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`the map did not draw ${count} locations: ${JSON.stringify(last)}`);
+}

@@ -1,0 +1,281 @@
+import type { Feature, FeatureCollection, Point } from 'geojson';
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type * as Lib from 'react-map-gl/maplibre';
+import type { EngineProps } from './engine.js';
+import { boundsOf, circleAround } from './geometry.js';
+import { MapPlaceholder } from './MapPlaceholder.js';
+import type { MapPoint } from './types.js';
+
+/**
+ * The map, written once over react-map-gl's components. Each engine module (maplibre, mapbox) passes its own
+ * components in: react-map-gl gives both engines the same API.
+ */
+export interface MapLib {
+  Map: typeof Lib.Map;
+  Source: typeof Lib.Source;
+  Layer: typeof Lib.Layer;
+  NavigationControl: typeof Lib.NavigationControl;
+}
+
+type StyleValue = Lib.MapProps['mapStyle'];
+
+export interface CoreOptions {
+  /** Fonts for the cluster counts; null lets maplibre draw them with the browser's own fonts. */
+  textFont: string[] | null;
+  /** Extra controls (the Mapbox geocoder). */
+  extras?: ReactNode;
+  mapProps?: Partial<Lib.MapProps> | undefined;
+  /** Called once the map is up: the offline engine adds the county lines then. */
+  onLoad?: ((map: Lib.MapRef['getMap'] extends () => infer M ? M : never) => void) | undefined;
+}
+
+const SOURCE = 'clinics';
+const MAX_SEARCH_MILES = 500;
+/** The lower 48 states, fitted to the map before any search. */
+const US = {
+  bounds: [
+    [-124.8, 24.4],
+    [-66.9, 49.4],
+  ] as [[number, number], [number, number]],
+  fitBoundsOptions: { padding: 16 },
+};
+
+declare global {
+  interface Window {
+    /** The live map, for end-to-end tests and the benchmark to read rendered features from. */
+    __kapmapMap?: unknown;
+  }
+}
+
+function toGeoJSON(points: MapPoint[]): FeatureCollection<Point, { id: string }> {
+  return {
+    type: 'FeatureCollection',
+    features: points.map((p) => ({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [p.lng, p.lat] },
+      properties: { id: p.id },
+    })),
+  };
+}
+
+export interface CoreProps extends EngineProps {
+  lib: MapLib;
+  /** A style, or how to build one (the offline basemap is built from bundled shapes). */
+  mapStyle: StyleValue | (() => Promise<StyleValue>);
+  options: CoreOptions;
+}
+
+export function ClinicMapCore(props: CoreProps) {
+  const { lib, mapStyle, options: opts } = props;
+  const { Map: MapGL, Source, Layer, NavigationControl } = lib;
+  const text = opts.textFont ? { 'text-font': opts.textFont } : {};
+  const { points, selectedId, hoveredId, onSelect, onHover, fitKey, origin, onSearchArea, label } = props;
+  const ref = useRef<Lib.MapRef>(null);
+  const [style, setStyle] = useState<StyleValue | null>(typeof mapStyle === 'function' ? null : mapStyle);
+  const [failed, setFailed] = useState<string | null>(null);
+  const [moved, setMoved] = useState(false);
+  const [loaded, setLoaded] = useState(false);
+  /** Which search the view was last fitted to: tests and the benchmark wait for it. */
+  const [fittedKey, setFittedKey] = useState<string | null>(null);
+  const programmatic = useRef(false);
+  const data = useMemo(() => toGeoJSON(points), [points]);
+  // Where the search was made from, drawn under the clinics.
+  const originLat = origin?.lat;
+  const originLng = origin?.lng;
+  const originData = useMemo(
+    () =>
+      originLat !== undefined && originLng !== undefined
+        ? ({
+            type: 'Feature',
+            geometry: { type: 'Point', coordinates: [originLng, originLat] },
+            properties: {},
+          } satisfies Feature<Point>)
+        : null,
+    [originLat, originLng],
+  );
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: an engine's style is fixed for its lifetime
+  useEffect(() => {
+    if (typeof mapStyle !== 'function') return;
+    let live = true;
+    mapStyle().then(
+      (s) => live && setStyle(s),
+      () => live && setFailed('The map’s background could not load.'),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  // A new search: fit its points, and forget any panning since the last one.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refits only when the search changes (fitKey)
+  useEffect(() => {
+    const map = ref.current;
+    if (!map || !loaded) return;
+    setMoved(false);
+    const box = boundsOf(points);
+    programmatic.current = true;
+    if (box && points.length > 1) {
+      map.fitBounds(box, { padding: 48, maxZoom: 12, duration: 0 });
+    } else if (box) {
+      map.jumpTo({ center: box[0], zoom: 12 });
+    } else if (origin) {
+      map.jumpTo({ center: [origin.lng, origin.lat], zoom: 9 });
+    } else {
+      programmatic.current = false;
+    }
+    setFittedKey(fitKey);
+  }, [fitKey, loaded, points.length > 0]);
+
+  const active = [selectedId, hoveredId].filter((x): x is string => Boolean(x));
+
+  const onClick = useCallback(
+    (e: Lib.MapLayerMouseEvent) => {
+      const f = e.features?.[0];
+      const map = ref.current;
+      if (!f || !map) return;
+      if (f.properties?.cluster_id !== undefined) {
+        const source = map.getSource(SOURCE) as unknown as {
+          getClusterExpansionZoom(id: number, cb?: (err: unknown, zoom: number) => void): unknown;
+        };
+        const center = (f.geometry as Point).coordinates as [number, number];
+        const zoomTo = (zoom: number) => map.easeTo({ center, zoom: Math.min(zoom, 16) });
+        // maplibre answers with a promise, mapbox-gl through the callback.
+        const ret = source.getClusterExpansionZoom(f.properties.cluster_id, (err, zoom) => {
+          if (!err) zoomTo(zoom);
+        });
+        if (ret && typeof (ret as Promise<number>).then === 'function')
+          (ret as Promise<number>).then(zoomTo, () => {});
+      } else if (typeof f.properties?.id === 'string') {
+        onSelect?.(f.properties.id);
+      }
+    },
+    [onSelect],
+  );
+
+  const onMouseMove = useCallback(
+    (e: Lib.MapLayerMouseEvent) => {
+      const id = e.features?.[0]?.properties?.id;
+      onHover?.(typeof id === 'string' ? id : null);
+    },
+    [onHover],
+  );
+
+  function searchArea() {
+    const map = ref.current;
+    if (!map || !onSearchArea) return;
+    const b = map.getBounds();
+    const { center, radiusMiles } = circleAround(
+      { west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth() },
+      MAX_SEARCH_MILES,
+    );
+    onSearchArea(center, radiusMiles);
+  }
+
+  if (failed || !style) return <MapPlaceholder failed={failed ?? undefined} />;
+  return (
+    <section className="map" aria-label={label} data-fitted={fittedKey === fitKey ? 'true' : 'false'}>
+      <MapGL
+        ref={ref}
+        initialViewState={US}
+        mapStyle={style}
+        style={{ width: '100%', height: '100%' }}
+        interactiveLayerIds={['clusters', 'points']}
+        cursor={hoveredId ? 'pointer' : undefined}
+        onClick={onClick}
+        onMouseMove={onMouseMove}
+        onMouseLeave={() => onHover?.(null)}
+        onLoad={(e) => {
+          window.__kapmapMap = e.target;
+          setLoaded(true);
+          opts.onLoad?.(e.target);
+        }}
+        onMoveEnd={() => {
+          if (programmatic.current) programmatic.current = false;
+          else setMoved(true);
+        }}
+        onError={(e) => {
+          // Tiles or fonts that fail one by one are not fatal; a map that cannot start is.
+          if (!ref.current?.getMap().loaded() && !loaded)
+            setFailed('The map could not start in this browser.');
+          console.warn('map:', e.error?.message);
+        }}
+        dragRotate={false}
+        // Labels swap at once when clusters change: no half-faded counts left behind.
+        fadeDuration={0}
+        {...opts.mapProps}
+      >
+        <NavigationControl showCompass={false} position="top-right" />
+        {opts.extras}
+        {originData && (
+          <Source id="origin" type="geojson" data={originData}>
+            <Layer
+              id="origin"
+              type="circle"
+              paint={{
+                'circle-radius': 7,
+                'circle-color': '#1f4e5f',
+                'circle-stroke-width': 3,
+                'circle-stroke-color': '#ffffff',
+              }}
+            />
+          </Source>
+        )}
+        <Source
+          id={SOURCE}
+          type="geojson"
+          data={data}
+          cluster={props.cluster ?? true}
+          clusterRadius={48}
+          clusterMaxZoom={13}
+        >
+          <Layer
+            id="clusters"
+            type="circle"
+            filter={['has', 'point_count']}
+            paint={{
+              'circle-color': ['step', ['get', 'point_count'], '#3b8ea5', 25, '#2a6f85', 250, '#1f4e5f'],
+              'circle-radius': ['step', ['get', 'point_count'], 16, 25, 21, 250, 27, 2500, 33],
+              'circle-stroke-width': 2,
+              'circle-stroke-color': '#ffffff',
+            }}
+          />
+          <Layer
+            id="cluster-count"
+            type="symbol"
+            filter={['has', 'point_count']}
+            layout={{ 'text-field': ['get', 'point_count_abbreviated'], 'text-size': 13, ...text }}
+            paint={{ 'text-color': '#ffffff' }}
+          />
+          <Layer
+            id="points"
+            type="circle"
+            filter={['!', ['has', 'point_count']]}
+            paint={{
+              'circle-color': '#c2410c',
+              'circle-radius': 7,
+              'circle-stroke-width': 2,
+              'circle-stroke-color': '#ffffff',
+            }}
+          />
+          <Layer
+            id="points-active"
+            type="circle"
+            filter={['all', ['!', ['has', 'point_count']], ['in', ['get', 'id'], ['literal', active]]]}
+            paint={{
+              'circle-color': '#7c2d12',
+              'circle-radius': 11,
+              'circle-stroke-width': 3,
+              'circle-stroke-color': '#fde68a',
+            }}
+          />
+        </Source>
+      </MapGL>
+      {moved && onSearchArea && (
+        <button type="button" className="search-area" onClick={searchArea}>
+          Search this area
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,25 @@
+import type { LatLng } from '@kapmap/geo/distance';
+
+/** A clinic location on the map: what the API's light `points` query returns. */
+export interface MapPoint {
+  id: string;
+  lat: number;
+  lng: number;
+}
+
+export interface ClinicMapProps {
+  points: MapPoint[];
+  selectedId?: string | null | undefined;
+  hoveredId?: string | null | undefined;
+  onSelect?: ((id: string) => void) | undefined;
+  onHover?: ((id: string | null) => void) | undefined;
+  /** When this changes, the map fits its points (or centres on `origin` when there are none). */
+  fitKey: string;
+  origin?: LatLng | null | undefined;
+  /** Offered after the user pans or zooms: search the visible area. */
+  onSearchArea?: ((center: LatLng, radiusMiles: number) => void) | undefined;
+  /** What a screen reader hears for the map. */
+  label: string;
+  /** Group nearby points into counted clusters. */
+  cluster?: boolean | undefined;
+}

@@ -1,0 +1,135 @@
+import { useEffect, useRef } from 'react';
+import { Link } from 'react-router';
+import type { ResultOf } from '../graphql/index.js';
+import { formatDistance, formatPhone, formatWait, summarize, telHref } from './format.js';
+import type { LocationSummary } from './queries.js';
+
+export type LocationCardData = ResultOf<typeof LocationSummary>;
+
+export interface ResultEdge {
+  distance: number;
+  node: LocationCardData;
+}
+
+interface CardProps {
+  location: LocationCardData;
+  distance?: number | undefined;
+  selected: boolean;
+  hovered: boolean;
+  onSelect?: ((id: string) => void) | undefined;
+  onHover?: ((id: string | null) => void) | undefined;
+}
+
+export function LocationCard({ location: l, distance, selected, hovered, onSelect, onHover }: CardProps) {
+  const ref = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (selected) ref.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [selected]);
+  const routes = l.offeredRoutes.map((r) => r.route.name);
+  const conditions = l.acceptedConditions.map((c) => c.name);
+  const wait = formatWait(l.typicalWaitDays);
+  const headingId = `loc-${l.id}`;
+  return (
+    <li
+      ref={ref}
+      className={`card${selected ? ' selected' : ''}${hovered ? ' hovered' : ''}`}
+      data-location-id={l.id}
+      aria-labelledby={headingId}
+      aria-current={selected ? 'true' : undefined}
+      onMouseEnter={() => onHover?.(l.id)}
+      onMouseLeave={() => onHover?.(null)}
+      onFocus={() => onHover?.(l.id)}
+      onBlur={() => onHover?.(null)}
+    >
+      <div className="card-head">
+        <h3 id={headingId}>
+          <Link to={`/clinics/${encodeURIComponent(l.clinic.id)}?location=${encodeURIComponent(l.id)}`}>
+            {l.clinic.name}
+          </Link>
+        </h3>
+        {distance !== undefined && <span className="distance">{formatDistance(distance)}</span>}
+      </div>
+      <p className="card-sub">
+        {l.name}
+        {l.address && (
+          <>
+            {' · '}
+            {l.address.line1}, {l.address.city}, {l.address.state}
+          </>
+        )}
+        {l.isTelehealth && l.servesStates.length > 0 && <> · serves {summarize(l.servesStates, 6)}</>}
+      </p>
+      <p className="facts">
+        <span className={l.acceptingNewPatients ? 'badge ok' : 'badge muted'}>
+          {l.acceptingNewPatients ? 'Accepting new patients' : 'Not taking new patients'}
+        </span>
+        {wait && <span className="badge">{wait}</span>}
+        {l.clinic.isSample && (
+          <span className="badge sample" title="Fictional demo listing">
+            Sample data
+          </span>
+        )}
+      </p>
+      {routes.length > 0 && (
+        <p>
+          <span className="label">Routes:</span> {routes.join(', ')}
+        </p>
+      )}
+      {conditions.length > 0 && (
+        <p>
+          <span className="label">Treats:</span> {summarize(conditions, 4)}
+        </p>
+      )}
+      <div className="card-actions">
+        {l.phone && (
+          <a href={telHref(l.phone)} aria-label={`Call ${l.clinic.name}, ${formatPhone(l.phone)}`}>
+            {formatPhone(l.phone)}
+          </a>
+        )}
+        {onSelect && l.coordinates && (
+          <button type="button" className="link" aria-pressed={selected} onClick={() => onSelect(l.id)}>
+            {selected ? 'Shown on map' : 'Show on map'}
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+export interface ResultListProps {
+  edges: ResultEdge[];
+  selectedId: string | null;
+  hoveredId: string | null;
+  onSelect: (id: string) => void;
+  onHover: (id: string | null) => void;
+  hasNextPage: boolean;
+  loadingMore: boolean;
+  onLoadMore: () => void;
+}
+
+/** The street locations of a search, nearest first, a page at a time. */
+export function ResultList(props: ResultListProps) {
+  const { edges, selectedId, hoveredId, onSelect, onHover, hasNextPage, loadingMore, onLoadMore } = props;
+  return (
+    <>
+      <ol className="results" aria-label="Clinics, nearest first">
+        {edges.map((e) => (
+          <LocationCard
+            key={e.node.id}
+            location={e.node}
+            distance={e.distance}
+            selected={e.node.id === selectedId}
+            hovered={e.node.id === hoveredId}
+            onSelect={onSelect}
+            onHover={onHover}
+          />
+        ))}
+      </ol>
+      {hasNextPage && (
+        <button type="button" className="more" onClick={onLoadMore} disabled={loadingMore}>
+          {loadingMore ? 'Loading more…' : 'Show more clinics'}
+        </button>
+      )}
+    </>
+  );
+}

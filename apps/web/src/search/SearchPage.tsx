@@ -1,0 +1,277 @@
+import type { LatLng } from '@kapmap/geo/distance';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { useClient, useQuery } from 'urql';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { MapView } from '../map/MapView.js';
+import { Filters } from './Filters.js';
+import { FilterOptionsQuery, PickedLocationQuery, SearchListQuery, SearchPointsQuery } from './queries.js';
+import { LocationCard, type ResultEdge, ResultList } from './ResultList.js';
+import { SearchForm } from './SearchForm.js';
+import {
+  filterCount,
+  hasOrigin,
+  NO_FILTERS,
+  parseSearch,
+  RADIUS_CHOICES,
+  type SearchState,
+  searchVariables,
+  toSearchParams,
+} from './url-state.js';
+
+const PAGE = 20;
+const MAP_POINTS = 5000;
+
+export function SearchPage() {
+  const [params, setParams] = useSearchParams();
+  const state = useMemo(() => parseSearch(params), [params]);
+  const [hovered, setHovered] = useState<string | null>(null);
+
+  const go = useCallback(
+    (next: SearchState, replace = false) => setParams(toSearchParams(next), { replace }),
+    [setParams],
+  );
+
+  const variables = useMemo(() => searchVariables(state), [state]);
+  const searchKey = JSON.stringify(variables);
+  const active = hasOrigin(state);
+
+  const [options] = useQuery({ query: FilterOptionsQuery });
+  const [list, reexecuteList] = useQuery({
+    query: SearchListQuery,
+    variables: { ...variables, first: PAGE },
+    pause: !active,
+  });
+  const [points] = useQuery({
+    query: SearchPointsQuery,
+    variables: { ...variables, limit: MAP_POINTS },
+    pause: !active,
+  });
+
+  // Further pages, appended below the first; a new search starts again from the first.
+  const client = useClient();
+  const [more, setMore] = useState<{
+    key: string;
+    edges: ResultEdge[];
+    endCursor: string | null;
+    hasNext: boolean;
+  }>();
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<string | null>(null);
+  const conn = list.data?.searchLocations;
+  const extra = more?.key === searchKey ? more : undefined;
+  const edges: ResultEdge[] = conn ? [...conn.edges, ...(extra?.edges ?? [])] : [];
+  const hasNextPage = extra ? extra.hasNext : (conn?.pageInfo.hasNextPage ?? false);
+
+  async function loadMore() {
+    const after = extra ? extra.endCursor : (conn?.pageInfo.endCursor ?? null);
+    setLoadingMore(true);
+    setMoreError(null);
+    const res = await client.query(SearchListQuery, { ...variables, first: PAGE, after }).toPromise();
+    setLoadingMore(false);
+    const page = res.data?.searchLocations;
+    if (!page) {
+      setMoreError('More results could not be loaded. Try again.');
+      return;
+    }
+    setMore({
+      key: searchKey,
+      edges: [...(extra?.edges ?? []), ...page.edges],
+      endCursor: page.pageInfo.endCursor,
+      hasNext: page.pageInfo.hasNextPage,
+    });
+  }
+
+  /** From the list, the button toggles; on the map, a click on a point always selects it. */
+  const toggle = useCallback(
+    (id: string) => go({ ...state, selected: state.selected === id ? null : id }, true),
+    [go, state],
+  );
+  const select = useCallback((id: string) => go({ ...state, selected: id }, true), [go, state]);
+
+  const selectedInList = state.selected !== null && edges.some((e) => e.node.id === state.selected);
+  const [picked] = useQuery({
+    query: PickedLocationQuery,
+    variables: { id: state.selected ?? '' },
+    pause: !state.selected || selectedInList || !conn,
+  });
+
+  const origin = conn?.origin;
+  useEffect(() => {
+    document.title = origin
+      ? `Clinics near ${origin.label} · kapmap`
+      : 'kapmap: find ketamine-assisted psychotherapy near you';
+  }, [origin]);
+
+  // A new search keeps the previous results on screen until its own arrive; say that they are being replaced.
+  const updating = active && (list.fetching || points.fetching);
+  /** Which search (the URL without the selection) the list shows: end-to-end tests wait for it. */
+  const renderedFor = useMemo(() => {
+    const p = new URLSearchParams(params);
+    p.delete('selected');
+    return p.toString();
+  }, [params]);
+  const total = points.data?.searchLocations.totalCount;
+  const mapPoints = points.data?.searchLocations.points ?? [];
+  const nextRadius = RADIUS_CHOICES.find((r) => r > state.radius);
+
+  function searchArea(center: LatLng, radiusMiles: number) {
+    go({ ...state, near: center, place: null, radius: radiusMiles, selected: null });
+  }
+
+  return (
+    <div className="search-page">
+      <div className="search-bar">
+        <SearchForm
+          place={state.place}
+          nearLabel={state.near ? (origin?.label ?? 'Near a point on the map') : null}
+          radius={state.radius}
+          onSearch={(o, radius) =>
+            go({
+              ...state,
+              place: 'place' in o ? o.place : null,
+              near: 'near' in o ? o.near : null,
+              radius,
+              selected: null,
+            })
+          }
+        />
+        <Filters
+          options={options.data ?? null}
+          value={state}
+          onChange={(f) => go({ ...state, ...f, selected: null })}
+        />
+      </div>
+
+      <div className="search-body">
+        <div className="map-pane">
+          <MapView
+            points={mapPoints}
+            selectedId={state.selected}
+            hoveredId={hovered}
+            onSelect={select}
+            onHover={setHovered}
+            fitKey={searchKey}
+            origin={origin ?? null}
+            onSearchArea={searchArea}
+            label={
+              active
+                ? `Map of ${total ?? mapPoints.length} matching clinic locations. Use arrow keys to pan and plus or minus to zoom.`
+                : 'Map of the United States'
+            }
+          />
+          {total !== undefined && total > mapPoints.length && (
+            <p className="map-note">
+              The map shows the nearest {mapPoints.length.toLocaleString('en-US')} of{' '}
+              {total.toLocaleString('en-US')}.
+            </p>
+          )}
+        </div>
+
+        <div className="list-pane" aria-busy={updating} data-search={renderedFor}>
+          {!active && (
+            <div className="notice intro">
+              <h1>Find a ketamine-assisted psychotherapy clinic</h1>
+              <p>
+                Enter a ZIP code or a city to see clinics near you, what they treat, how they give ketamine,
+                and whether they take your insurance. Or use your location.
+              </p>
+            </div>
+          )}
+
+          {active && list.fetching && !conn && (
+            <p className="notice" role="status">
+              Searching for clinics…
+            </p>
+          )}
+
+          {active && list.error && (
+            <ErrorNotice
+              error={list.error}
+              onRetry={() => reexecuteList({ requestPolicy: 'network-only' })}
+            />
+          )}
+
+          {active && conn && (
+            <>
+              {updating && (
+                <p className="updating" role="status">
+                  Updating results…
+                </p>
+              )}
+              <h1 className="results-heading" aria-live="polite">
+                {edges.length === 0
+                  ? `No clinics within ${state.radius} miles of ${conn.origin.label}`
+                  : total !== undefined
+                    ? `${total} clinic location${total === 1 ? '' : 's'} within ${state.radius} miles of ${conn.origin.label}`
+                    : `Clinics near ${conn.origin.label}`}
+              </h1>
+
+              {picked.data?.location && !selectedInList && (
+                <div className="picked">
+                  <h2 className="sub-heading">Selected on the map</h2>
+                  <ol className="results">
+                    <LocationCard location={picked.data.location} selected hovered={false} />
+                  </ol>
+                </div>
+              )}
+
+              {edges.length === 0 ? (
+                <div className="notice empty">
+                  <p>
+                    {filterCount(state) > 0
+                      ? 'No clinic here matches every filter.'
+                      : 'kapmap lists no clinic this close yet.'}{' '}
+                    Try a wider radius{filterCount(state) > 0 ? ' or fewer filters' : ''}.
+                  </p>
+                  <div className="notice-actions">
+                    {nextRadius && (
+                      <button type="button" onClick={() => go({ ...state, radius: nextRadius })}>
+                        Search within {nextRadius} miles
+                      </button>
+                    )}
+                    {filterCount(state) > 0 && (
+                      <button type="button" onClick={() => go({ ...state, ...NO_FILTERS })}>
+                        Clear filters
+                      </button>
+                    )}
+                  </div>
+                </div>
+              ) : (
+                <ResultList
+                  edges={edges}
+                  selectedId={state.selected}
+                  hoveredId={hovered}
+                  onSelect={toggle}
+                  onHover={setHovered}
+                  hasNextPage={hasNextPage}
+                  loadingMore={loadingMore}
+                  onLoadMore={loadMore}
+                />
+              )}
+              {moreError && (
+                <p className="field-error" role="alert">
+                  {moreError}
+                </p>
+              )}
+
+              {state.telehealth && conn.telehealth.length > 0 && (
+                <section className="telehealth" aria-labelledby="telehealth-heading">
+                  <h2 id="telehealth-heading" className="sub-heading">
+                    Telehealth and at-home programmes
+                    {conn.origin.state ? ` serving ${conn.origin.state}` : ''}
+                  </h2>
+                  <ol className="results">
+                    {conn.telehealth.map((t) => (
+                      <LocationCard key={t.id} location={t} selected={false} hovered={false} />
+                    ))}
+                  </ol>
+                </section>
+              )}
+            </>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+/** Display helpers shared by result cards and the clinic page. */
+
+export function formatDistance(miles: number): string {
+  if (miles < 0.1) return 'less than 0.1 mi';
+  return `${miles < 10 ? miles.toFixed(1) : Math.round(miles).toLocaleString('en-US')} mi`;
+}
+
+export function formatWait(days: number | null | undefined): string | null {
+  if (days == null) return null;
+  if (days === 0) return 'Same-day appointments';
+  if (days < 14) return `Typical wait ${days} day${days === 1 ? '' : 's'}`;
+  return `Typical wait ${Math.round(days / 7)} weeks`;
+}
+
+export function formatPhone(phone: string): string {
+  const d = phone.replace(/\D/g, '').replace(/^1(?=\d{10}$)/, '');
+  return d.length === 10 ? `(${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6)}` : phone;
+}
+
+export function telHref(phone: string): string {
+  return `tel:${phone.replace(/[^\d+]/g, '')}`;
+}
+
+export function formatPrice(usd: number | null | undefined): string | null {
+  if (usd == null) return null;
+  return usd.toLocaleString('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+}
+
+/** "Raleigh, NC" → a list of names: "PTSD, OCD and 2 more". */
+export function summarize(names: string[], max = 3): string {
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+/** A link target from listing data, only when it is a web address: never `javascript:` or `data:`. */
+export function safeWebUrl(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,63 @@
+import { graphql } from '../graphql/index.js';
+
+/** What a result card shows of a location: the facts a person chooses a clinic by. */
+export const LocationSummary = graphql(`
+  fragment LocationSummary on Location @_unmask {
+    id
+    name
+    phone
+    acceptingNewPatients
+    typicalWaitDays
+    isTelehealth
+    servesStates
+    address { line1 city state postalCode }
+    coordinates { lat lng }
+    clinic { id name isSample }
+    offeredRoutes { route { code name } }
+    acceptedConditions { code name }
+  }
+`);
+
+/** One page of the list, and the telehealth programmes for the searcher's state. No counting: it stays fast. */
+export const SearchListQuery = graphql(
+  `
+  query SearchList($place: String, $near: GeoPointInput, $radius: Float, $filter: LocationFilter, $after: String, $first: Int) {
+    searchLocations(place: $place, near: $near, radius: $radius, filter: $filter, after: $after, first: $first) {
+      origin { label lat lng state }
+      edges { cursor distance node { ...LocationSummary } }
+      pageInfo { hasNextPage endCursor }
+      telehealth { ...LocationSummary }
+    }
+  }
+`,
+  [LocationSummary],
+);
+
+/** The map's light query: every match in the radius as a bare point, and how many there are. */
+export const SearchPointsQuery = graphql(`
+  query SearchPoints($place: String, $near: GeoPointInput, $radius: Float, $filter: LocationFilter, $limit: Int) {
+    searchLocations(place: $place, near: $near, radius: $radius, filter: $filter, first: 1) {
+      totalCount
+      points(first: $limit) { id lat lng }
+    }
+  }
+`);
+
+/** The choices the filters offer. */
+export const FilterOptionsQuery = graphql(`
+  query FilterOptions {
+    conditions { code name }
+    routes { code name }
+    insurancePayers { code name }
+  }
+`);
+
+/** A location picked on the map that is not on the loaded page of the list. */
+export const PickedLocationQuery = graphql(
+  `
+  query PickedLocation($id: ID!) {
+    location(id: $id) { ...LocationSummary }
+  }
+`,
+  [LocationSummary],
+);

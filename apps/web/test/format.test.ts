@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { formatDistance, formatPhone, formatWait, safeWebUrl, summarize } from '../src/search/format.js';
+
+describe('how listing facts read', () => {
+  it('links a clinic’s website only when it is a web address', () => {
+    expect(safeWebUrl('https://clinic.example.org/kap')).toBe('https://clinic.example.org/kap');
+    expect(safeWebUrl('http://clinic.example.org')).toBe('http://clinic.example.org/');
+    expect(safeWebUrl('javascript:alert(1)')).toBeNull();
+    expect(safeWebUrl('data:text/html,hi')).toBeNull();
+    expect(safeWebUrl('not a url')).toBeNull();
+    expect(safeWebUrl(null)).toBeNull();
+  });
+
+  it('rounds distances the way people say them', () => {
+    expect(formatDistance(0.04)).toBe('less than 0.1 mi');
+    expect(formatDistance(2.94)).toBe('2.9 mi');
+    expect(formatDistance(12.7)).toBe('13 mi');
+  });
+
+  it('says waits in days, then weeks', () => {
+    expect(formatWait(0)).toBe('Same-day appointments');
+    expect(formatWait(1)).toBe('Typical wait 1 day');
+    expect(formatWait(21)).toBe('Typical wait 3 weeks');
+    expect(formatWait(null)).toBeNull();
+  });
+
+  it('formats US phone numbers and shortens long lists', () => {
+    expect(formatPhone('+1 800 555 0100')).toBe('(800) 555-0100');
+    expect(summarize(['a', 'b', 'c', 'd', 'e'])).toBe('a, b, c and 2 more');
+  });
+});

@@ -1,0 +1,73 @@
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { SearchForm } from '../src/search/SearchForm.js';
+
+function setup(props: Partial<Parameters<typeof SearchForm>[0]> = {}) {
+  const onSearch = vi.fn();
+  render(<SearchForm place={null} nearLabel={null} radius={25} onSearch={onSearch} {...props} />);
+  return { onSearch, user: userEvent.setup() };
+}
+
+describe('the search form', () => {
+  it('searches for a typed ZIP code within the chosen radius when Enter is pressed', async () => {
+    const { onSearch, user } = setup();
+    await user.selectOptions(screen.getByLabelText('Within'), '50');
+    await user.type(screen.getByLabelText('ZIP code or city'), '27609{Enter}');
+    expect(onSearch).toHaveBeenCalledWith({ place: '27609' }, 50);
+  });
+
+  it('searches for a city and state with the Search button', async () => {
+    const { onSearch, user } = setup();
+    await user.type(screen.getByLabelText('ZIP code or city'), '  Raleigh, NC ');
+    await user.click(screen.getByRole('button', { name: 'Search' }));
+    expect(onSearch).toHaveBeenCalledWith({ place: 'Raleigh, NC' }, 25);
+  });
+
+  it('says what to type when the box is empty or holds a short number, and does not search', async () => {
+    const { onSearch, user } = setup();
+    await user.click(screen.getByRole('button', { name: 'Search' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('Enter a ZIP code (such as 27609)');
+    await user.type(screen.getByLabelText('ZIP code or city'), '2760{Enter}');
+    expect(screen.getByRole('alert')).toHaveTextContent('A ZIP code has 5 digits');
+    expect(screen.getByLabelText('ZIP code or city')).toHaveAttribute('aria-invalid', 'true');
+    expect(onSearch).not.toHaveBeenCalled();
+  });
+
+  it('shows the place from the URL and follows it when Back changes it', () => {
+    const onSearch = vi.fn();
+    const { rerender } = render(
+      <SearchForm place="27609" nearLabel={null} radius={10} onSearch={onSearch} />,
+    );
+    expect(screen.getByLabelText('ZIP code or city')).toHaveValue('27609');
+    expect(screen.getByLabelText('Within')).toHaveValue('10');
+    rerender(<SearchForm place="Durham, NC" nearLabel={null} radius={37} onSearch={onSearch} />);
+    expect(screen.getByLabelText('ZIP code or city')).toHaveValue('Durham, NC');
+    // A radius from "search this area" is offered as it is, among the usual choices.
+    expect(screen.getByLabelText('Within')).toHaveValue('37');
+  });
+
+  it('searches around the device’s position with "Use my location"', async () => {
+    const geolocation = {
+      getCurrentPosition: vi.fn((ok: PositionCallback) =>
+        ok({ coords: { latitude: 35.9, longitude: -78.7 } } as GeolocationPosition),
+      ),
+    };
+    const { onSearch, user } = setup({ geolocation });
+    await user.click(screen.getByRole('button', { name: 'Use my location' }));
+    expect(onSearch).toHaveBeenCalledWith({ near: { lat: 35.9, lng: -78.7 } }, 25);
+  });
+
+  it('explains a refused location and keeps the form usable', async () => {
+    const geolocation = {
+      getCurrentPosition: vi.fn((_ok: PositionCallback, fail?: PositionErrorCallback | null) =>
+        fail?.({ code: 1 } as GeolocationPositionError),
+      ),
+    };
+    const { onSearch, user } = setup({ geolocation });
+    await user.click(screen.getByRole('button', { name: 'Use my location' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('Your location is not available');
+    expect(screen.getByRole('button', { name: 'Use my location' })).toBeEnabled();
+    expect(onSearch).not.toHaveBeenCalled();
+  });
+});
