@@ -1,7 +1,7 @@
 // Makes `npm start` / `npm test` work on a machine that has only Node and npm:
 // installs the pinned pnpm when it is missing, then the workspace's dependencies.
 import { execSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const wanted = pkg.packageManager.replace(/^pnpm@/, '');
@@ -25,3 +25,23 @@ execSync('pnpm install --frozen-lockfile --prefer-offline', {
   stdio: 'inherit',
   cwd: new URL('..', import.meta.url),
 });
+
+// `--browser`: the end-to-end tests drive Debian's Chromium. Install it when it is missing and this
+// machine can (root with apt-get); otherwise say how, and the tests skip (outside CI) with the same note.
+if (process.argv.includes('--browser')) {
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(chromium)) {
+    const canApt = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+    if (canApt) {
+      console.log('kapmap: installing Chromium from Debian for the end-to-end tests');
+      execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium', {
+        stdio: 'inherit',
+      });
+    } else {
+      console.warn(
+        `kapmap: no Chromium at ${chromium}; install it (Debian: sudo apt-get install chromium) or set ` +
+          'CHROMIUM_PATH, or the end-to-end tests are skipped',
+      );
+    }
+  }
+}
