@@ -1,8 +1,22 @@
 import type { Database } from '@kapmap/db/client';
 import type { Geocoder } from '@kapmap/geo';
+import type { Viewer } from './modules/accounts/sessions.js';
+
+/** Sets and clears the session cookie on the response being built. */
+export interface SessionCookie {
+  start(token: string, expiresAt: Date): void;
+  end(): void;
+}
 
 /** What every resolver gets for one request. Built per request by `server.ts`. */
 export interface Context {
   db: Database;
   geocoder: Geocoder;
+  /** The signed-in user, or null. */
+  viewer: Viewer | null;
+  /** The client's address (behind a proxy only when TRUST_PROXY is set), for the sign-in rate limit. */
+  ip: string;
+  sessionCookie: SessionCookie;
+  /** Where the web app is reached, for links in emails: `http://localhost:4000`. */
+  publicUrl: string;
 }

@@ -60,6 +60,18 @@ const schema = z.object({
     .int('must be a whole number')
     .min(1024, 'must be at least 1024')
     .default(65_536),
+  /** Where people reach the web app: the start of every link in an email. Defaults to http://localhost:PORT. */
+  PUBLIC_URL: z.string().url('must be a URL such as https://kapmap.example.org').optional(),
+  /** Send email through this SMTP server (smtp://user:pass@host:587); without it, email goes to the log. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/.+/, 'must be an SMTP URL such as smtp://user:password@mail.example.org:587')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('kapmap <no-reply@kapmap.localhost>'),
+  /** Session cookies only over HTTPS. Defaults to on unless NODE_ENV=development (the default for `pnpm start`). */
+  SECURE_COOKIES: boolean.optional(),
+  /** Behind a reverse proxy you run: take the client's address from X-Forwarded-For. */
+  TRUST_PROXY: boolean.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 });

@@ -2,6 +2,7 @@ import { createDb } from '@kapmap/db/client';
 import { prepareDatabase } from '@kapmap/db/seed';
 import { MapboxGeocoder, offlineGeocoder } from '@kapmap/geo';
 import { ConfigError, loadEnv } from './env.js';
+import { createSender, startOutboxWorker } from './modules/accounts/outbox.js';
 import { createServer } from './server.js';
 
 try {
@@ -35,8 +36,18 @@ try {
     maxBodyBytes: env.MAX_BODY_BYTES,
     logLevel: env.LOG_LEVEL,
     web: { root: env.WEB_ROOT, publicConfig: { mapboxToken: env.MAPBOX_PUBLIC_TOKEN ?? null } },
+    publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+    secureCookies: env.SECURE_COOKIES ?? env.NODE_ENV !== 'development',
+    trustProxy: env.TRUST_PROXY,
   });
+  const send = createSender({
+    smtpUrl: env.SMTP_URL,
+    from: env.MAIL_FROM,
+    log: (line) => app.log.info(`(no SMTP_URL: email written here instead of sent)\n${line}`),
+  });
+  const outbox = startOutboxWorker(db.db, send, { onError: (e) => app.log.error(e, 'outbox worker') });
   const shutdown = async () => {
+    await outbox.stop();
     await app.close();
     await db.close();
     process.exit(0);

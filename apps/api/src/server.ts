@@ -7,6 +7,7 @@ import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import fastifyCookie from '@fastify/cookie';
 import type { Database } from '@kapmap/db/client';
 import type { Geocoder } from '@kapmap/geo';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
@@ -14,6 +15,7 @@ import type { GraphQLError, ValidationContext } from 'graphql';
 import type { Context } from './context.js';
 import { formatError } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
+import { loadViewer } from './modules/accounts/sessions.js';
 import { registerWebApp, type WebOptions } from './web.js';
 
 /** graphql-armor's rules throw by default, which Apollo answers with a 500; report a validation error instead. */
@@ -30,6 +32,20 @@ export interface ServerOptions {
   logLevel?: string;
   /** Serve the web app too (`pnpm start`); absent in API-only tests. */
   web?: WebOptions;
+  /** Where people reach the web app, for links in emails. */
+  publicUrl?: string;
+  /** Send the session cookie only over HTTPS (everywhere but local development). */
+  secureCookies?: boolean;
+  /** Read the client's address from X-Forwarded-For (only behind a proxy you run). */
+  trustProxy?: boolean;
+}
+
+/**
+ * The session cookie. With Secure, the `__Host-` prefix also pins it to this host and path `/`, so no
+ * subdomain can set or overwrite it.
+ */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? '__Host-kapmap_session' : 'kapmap_session';
 }
 
 /**
@@ -43,11 +59,18 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     bodyLimit: options.maxBodyBytes ?? 65_536,
     logger: options.logLevel === 'silent' ? false : { level: options.logLevel ?? 'info' },
     logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: options.trustProxy ?? false,
   });
+  await app.register(fastifyCookie);
+  const secure = options.secureCookies ?? false;
+  const cookieName = sessionCookieName(secure);
+  const publicUrl = options.publicUrl ?? 'http://localhost:4000';
 
   const apollo = new ApolloServer<Context>({
     schema,
     includeStacktraceInErrorResponses: false,
+    // Sessions are cookies: refuse the "simple" requests a browser sends cross-site without a preflight.
+    csrfPrevention: true,
     // The process owner decides how to shut down (main.ts closes Fastify, then the database pool).
     stopOnTerminationSignals: false,
     // A public API must refuse queries built to exhaust it (clinic → locations → clinic → …) before running
@@ -69,7 +92,30 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   await apollo.start();
 
   const handler = fastifyApolloHandler(apollo, {
-    context: async () => ({ db: options.db, geocoder: options.geocoder }),
+    context: async (request, reply): Promise<Context> => {
+      const token = request.cookies[cookieName];
+      const viewer = token ? await loadViewer(options.db, token) : null;
+      if (token && !viewer) void reply.clearCookie(cookieName, { path: '/' });
+      return {
+        db: options.db,
+        geocoder: options.geocoder,
+        viewer,
+        ip: request.ip,
+        publicUrl,
+        sessionCookie: {
+          start: (value, expiresAt) =>
+            void reply.setCookie(cookieName, value, {
+              path: '/',
+              httpOnly: true,
+              secure,
+              sameSite: 'lax',
+              expires: expiresAt,
+            }),
+          end: () =>
+            void reply.clearCookie(cookieName, { path: '/', httpOnly: true, secure, sameSite: 'lax' }),
+        },
+      };
+    },
   });
   app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], handler });
   app.get('/healthz', async () => ({ ok: true }));

@@ -22,7 +22,21 @@ export interface Api {
   ): Promise<GraphQLResponse<T>>;
   /** SQL statements drizzle has run since the last reset. */
   sqlLog: string[];
+  /** A browser-like client: keeps the session cookie the server sets, and sends it back. */
+  agent(): Agent;
   close(): Promise<void>;
+}
+
+export interface Agent {
+  /** `name=value` of the session cookie held, if any. */
+  cookie: string | undefined;
+  /** The Set-Cookie headers of the last response. */
+  setCookies: string[];
+  // biome-ignore lint/suspicious/noExplicitAny: as Api.gql.
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse<T>>;
 }
 
 /** A fresh database (PGlite or PostgreSQL, per KAPMAP_TEST_DB) with the demo directory, and a server on it. */
@@ -34,6 +48,7 @@ export async function startApi(
     onQuery?: (sql: string, params: unknown[]) => void;
     /** Serve a web app too, as `pnpm start` does. */
     web?: WebOptions;
+    secureCookies?: boolean;
   } = {},
 ): Promise<Api> {
   const sqlLog: string[] = [];
@@ -49,20 +64,41 @@ export async function startApi(
     db: db.db,
     geocoder: offlineGeocoder(),
     logLevel: 'silent',
+    publicUrl: 'http://kapmap.test',
+    secureCookies: options.secureCookies ?? false,
     ...(options.web ? { web: options.web } : {}),
   });
+  const post = async (query: string, variables?: Record<string, unknown>, cookie?: string) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+      payload: JSON.stringify({ query, variables }),
+    });
+    return { res, body: { status: res.statusCode, ...JSON.parse(res.body) } };
+  };
   return {
     db,
     app,
     sqlLog,
-    gql: async (query, variables) => {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/graphql',
-        headers: { 'content-type': 'application/json' },
-        payload: JSON.stringify({ query, variables }),
-      });
-      return { status: res.statusCode, ...JSON.parse(res.body) };
+    gql: async (query, variables) => (await post(query, variables)).body,
+    agent: () => {
+      const agent: Agent = {
+        cookie: undefined,
+        setCookies: [],
+        gql: async (query, variables) => {
+          const { res, body } = await post(query, variables, agent.cookie);
+          const set = res.headers['set-cookie'];
+          agent.setCookies = set === undefined ? [] : Array.isArray(set) ? set : [set];
+          for (const header of agent.setCookies) {
+            const [pair = ''] = header.split(';');
+            const value = pair.slice(pair.indexOf('=') + 1);
+            agent.cookie = value === '' || /Expires=Thu, 01 Jan 1970/i.test(header) ? undefined : pair;
+          }
+          return body;
+        },
+      };
+      return agent;
     },
     close: async () => {
       await app.close();

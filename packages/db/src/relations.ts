@@ -4,6 +4,35 @@ import * as schema from './schema.js';
 export const relations = defineRelations(schema, (r) => ({
   clinics: {
     locations: r.many.locations(),
+    members: r.many.clinicMembers(),
+    invitations: r.many.clinicInvitations(),
+    reports: r.many.listingReports(),
+    changes: r.many.listingChanges(),
+  },
+  users: {
+    memberships: r.many.clinicMembers(),
+    providerProfile: r.one.providerProfiles({ from: r.users.id, to: r.providerProfiles.userId }),
+  },
+  sessions: {
+    user: r.one.users({ from: r.sessions.userId, to: r.users.id, optional: false }),
+  },
+  providerProfiles: {
+    user: r.one.users({ from: r.providerProfiles.userId, to: r.users.id, optional: false }),
+  },
+  clinicMembers: {
+    clinic: r.one.clinics({ from: r.clinicMembers.clinicId, to: r.clinics.id, optional: false }),
+    user: r.one.users({ from: r.clinicMembers.userId, to: r.users.id, optional: false }),
+  },
+  clinicInvitations: {
+    clinic: r.one.clinics({ from: r.clinicInvitations.clinicId, to: r.clinics.id, optional: false }),
+  },
+  listingReports: {
+    clinic: r.one.clinics({ from: r.listingReports.clinicId, to: r.clinics.id, optional: false }),
+    location: r.one.locations({ from: r.listingReports.locationId, to: r.locations.id }),
+  },
+  listingChanges: {
+    clinic: r.one.clinics({ from: r.listingChanges.clinicId, to: r.clinics.id, optional: false }),
+    actor: r.one.users({ from: r.listingChanges.actorId, to: r.users.id }),
   },
   locations: {
     clinic: r.one.clinics({ from: r.locations.clinicId, to: r.clinics.id, optional: false }),

@@ -13,6 +13,7 @@ import {
   smallint,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 
@@ -43,6 +44,8 @@ export const clinics = pgTable('clinics', {
   /** Fictional rows from the demo seed or the generator: shown with a "sample data" badge. */
   isSample: boolean('is_sample').notNull().default(false),
   lastConfirmedAt: timestamp('last_confirmed_at', { withTimezone: true }),
+  /** Why a platform admin rejected the clinic: shown to its admins. */
+  rejectionReason: text('rejection_reason'),
   ...timestamps,
 });
 
@@ -199,4 +202,201 @@ export const locationInsurance = pgTable(
     primaryKey({ columns: [t.locationId, t.payerCode] }),
     index('location_insurance_payer_idx').on(t.payerCode, t.locationId),
   ],
+);
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Accounts, roles and listings kept by their clinics (FHIR Practitioner / PractitionerRole where it lines up).
+ * ---------------------------------------------------------------------------------------------------------- */
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Stored trimmed and lower-cased: one account per address, whatever its case. */
+    email: text('email').notNull(),
+    /** An argon2id PHC string (parameters and salt included). */
+    passwordHash: text('password_hash').notNull(),
+    displayName: text('display_name').notNull(),
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
+    /** Granted only by the `create-admin` command, never through the API. */
+    isPlatformAdmin: boolean('is_platform_admin').notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('users_email_key').on(t.email)],
+);
+
+/**
+ * Signed-in sessions. The cookie carries a random token; only its SHA-256 is stored, so a leaked row
+ * cannot be replayed. Idle and absolute expiry are enforced on every request.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('sessions_token_hash_key').on(t.tokenHash), index('sessions_user_idx').on(t.userId)],
+);
+
+export const emailTokenPurpose = pgEnum('email_token_purpose', ['verify_email', 'reset_password']);
+
+/** Single-use links sent by email: stored hashed, spent by setting `used_at`. */
+export const emailTokens = pgTable(
+  'email_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: emailTokenPurpose('purpose').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('email_tokens_token_hash_key').on(t.tokenHash),
+    index('email_tokens_user_idx').on(t.userId),
+  ],
+);
+
+/** Failed sign-ins, by account and by address, for the rate limit. Old rows are pruned as new ones come. */
+export const signInFailures = pgTable(
+  'sign_in_failures',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** `email:<address>` or `ip:<address>`. */
+    key: text('key').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('sign_in_failures_key_at_idx').on(t.key, t.at)],
+);
+
+/** Email waiting to be sent by the outbox worker; written in the same transaction as what caused it. */
+export const emailOutbox = pgTable(
+  'email_outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    to: text('to').notNull(),
+    subject: text('subject').notNull(),
+    /** Emptied once sent: links in it are credentials. */
+    body: text('body'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    attempts: smallint('attempts').notNull().default(0),
+    /** After a failure the worker waits before trying again, longer each time. */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
+  },
+  (t) => [index('email_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.sentAt} IS NULL`)],
+);
+
+/** A referring provider's professional details (FHIR Practitioner). */
+export const providerProfiles = pgTable(
+  'provider_profiles',
+  {
+    userId: uuid('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** National Provider Identifier: ten digits with a Luhn check digit. */
+    npi: text('npi').notNull(),
+    name: text('name').notNull(),
+    practice: text('practice').notNull(),
+    specialty: text('specialty').notNull(),
+    /** USPS code of the state they practise in. */
+    state: text('state').notNull(),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    verifiedBy: uuid('verified_by').references(() => users.id, { onDelete: 'set null' }),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('provider_profiles_npi_key').on(t.npi)],
+);
+
+export const clinicRole = pgEnum('clinic_role', ['staff', 'admin']);
+
+/** Who works for which clinic, and as what (FHIR PractitionerRole). */
+export const clinicMembers = pgTable(
+  'clinic_members',
+  {
+    clinicId: uuid('clinic_id')
+      .notNull()
+      .references(() => clinics.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: clinicRole('role').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.clinicId, t.userId] }), index('clinic_members_user_idx').on(t.userId)],
+);
+
+/** An emailed invitation to join a clinic: single use, expiring, stored hashed. */
+export const clinicInvitations = pgTable(
+  'clinic_invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    clinicId: uuid('clinic_id')
+      .notNull()
+      .references(() => clinics.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: clinicRole('role').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    acceptedBy: uuid('accepted_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('clinic_invitations_token_hash_key').on(t.tokenHash),
+    index('clinic_invitations_clinic_idx').on(t.clinicId),
+  ],
+);
+
+/** "This listing is wrong", from anyone; open until a clinic admin or a platform admin resolves it. */
+export const listingReports = pgTable(
+  'listing_reports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    clinicId: uuid('clinic_id')
+      .notNull()
+      .references(() => clinics.id, { onDelete: 'cascade' }),
+    locationId: uuid('location_id').references(() => locations.id, { onDelete: 'set null' }),
+    what: text('what').notNull(),
+    contact: text('contact'),
+    reportedBy: uuid('reported_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    resolvedBy: uuid('resolved_by').references(() => users.id, { onDelete: 'set null' }),
+    resolution: text('resolution'),
+  },
+  (t) => [index('listing_reports_clinic_idx').on(t.clinicId, t.createdAt)],
+);
+
+/** One field's change: its value before and after. */
+export type FieldChange = { field: string; old: unknown; new: unknown };
+
+/** The audit trail of a listing: who changed what, when, from which value to which. */
+export const listingChanges = pgTable(
+  'listing_changes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    clinicId: uuid('clinic_id')
+      .notNull()
+      .references(() => clinics.id, { onDelete: 'cascade' }),
+    /** The location changed, if any; kept as a plain id so that a removed location's history stays. */
+    locationId: uuid('location_id'),
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    /** `clinic.create`, `clinic.update`, `clinic.confirm`, `location.create`, … , `clinic.verify`. */
+    action: text('action').notNull(),
+    changes: jsonb('changes').$type<FieldChange[]>().notNull().default([]),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('listing_changes_clinic_idx').on(t.clinicId, t.at)],
 );

@@ -7,7 +7,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import type { Context } from '../context.js';
-import { badUserInput, DomainError } from './errors.js';
+import { badUserInput, coded, DomainError } from './errors.js';
 import { isVisible } from './visibility.js';
 
 /** Everything Pothos needs to know about kapmap's types, in one place. */
@@ -15,8 +15,16 @@ export interface PothosTypes {
   Context: Context;
   DrizzleRelations: typeof relations;
   AuthScopes: {
-    /** Anyone, signed in or not. Later roles (provider, clinic member, platform admin) go beside it. */
+    /** Anyone, signed in or not. */
     public: boolean;
+    signedIn: boolean;
+    /** Registered as a referring provider (NPI on file). */
+    provider: boolean;
+    /** Staff or admin of the clinic with this id. */
+    clinicMember: string;
+    /** Admin of the clinic with this id. */
+    clinicAdmin: string;
+    platformAdmin: boolean;
   };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
@@ -28,7 +36,19 @@ export const builder = new SchemaBuilder<PothosTypes>({
   defaultFieldNullability: false,
   plugins: [ScopeAuthPlugin, ErrorsPlugin, ValidationPlugin, RelayPlugin, DrizzlePlugin],
   scopeAuth: {
-    authScopes: () => ({ public: true }),
+    authScopes: (ctx) => ({
+      public: true,
+      signedIn: ctx.viewer !== null,
+      provider: ctx.viewer?.provider != null,
+      clinicMember: (clinicId) => ctx.viewer?.memberships.has(clinicId) ?? false,
+      clinicAdmin: (clinicId) => ctx.viewer?.memberships.get(clinicId) === 'admin',
+      platformAdmin: ctx.viewer?.isPlatformAdmin ?? false,
+    }),
+    // Anonymous callers are told to sign in; signed-in ones that the role does not cover, that it does not.
+    unauthorizedError: (_parent, ctx) =>
+      ctx.viewer
+        ? coded('FORBIDDEN', 'Your account cannot do this.')
+        : coded('UNAUTHENTICATED', 'Sign in to do this.'),
   },
   errors: {
     // Only errors written for people reach clients as typed results; anything else stays masked.
@@ -68,7 +88,10 @@ export const builder = new SchemaBuilder<PothosTypes>({
   },
 });
 
-builder.queryType({ description: 'Read the public KAP clinic directory.' });
+builder.queryType({ description: 'Read the KAP clinic directory, and what the signed-in user may see.' });
+builder.mutationType({
+  description: 'Accounts, clinics keeping their listings, and platform administration.',
+});
 
 builder.scalarType('DateTime', {
   description: 'An instant, as an ISO 8601 string in UTC (2026-11-22T14:47:00.000Z).',

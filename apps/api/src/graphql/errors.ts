@@ -12,11 +12,44 @@ export class DomainError extends Error {
 /** A bad argument: a top-level GraphQL error with Apollo's `BAD_USER_INPUT` code and the argument's name. */
 export function badUserInput(message: string, argumentName: string, path?: string): GraphQLError {
   return new GraphQLError(message, {
-    extensions: { code: 'BAD_USER_INPUT', argumentName, ...(path && path !== argumentName ? { path } : {}) },
+    extensions: {
+      code: 'BAD_USER_INPUT',
+      argumentName,
+      // `field` is the input field at fault (`email` of `input.email`): a form shows the message beside it.
+      ...(path && path !== argumentName ? { path, field: path.split('.').at(-1) } : {}),
+    },
   });
 }
 
+/**
+ * An error for the person using kapmap, with a code a client can branch on. `field` names the input field
+ * it is about, so a form can show it beside that field.
+ */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'SIGN_IN_FAILED'
+  | 'TOO_MANY_ATTEMPTS'
+  | 'LINK_INVALID';
+
+export function coded(code: ErrorCode, message: string, field?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...(field ? { field } : {}) } });
+}
+
+/** What a role may not see answers exactly as what does not exist. */
+export function notFound(what: string): GraphQLError {
+  return coded('NOT_FOUND', `No ${what} with this ID.`);
+}
+
 const PASSED_THROUGH = new Set([
+  'NOT_FOUND',
+  'CONFLICT',
+  'SIGN_IN_FAILED',
+  'TOO_MANY_ATTEMPTS',
+  'LINK_INVALID',
   'BAD_USER_INPUT',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',

@@ -1,5 +1,5 @@
 import { clinics, locations } from '@kapmap/db/schema';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray, or, type SQL } from 'drizzle-orm';
 import type { Context } from '../context.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -10,9 +10,44 @@ export function isUuid(id: string): boolean {
 }
 
 /**
- * May the viewer see the object behind a global ID? `node(id)` bypasses every list's filters, so it asks
- * here first. Today the public sees published clinics and their locations; signed-in roles come later.
+ * Who sees which clinic, in one place. The public sees published clinics; a clinic's members also see it
+ * unpublished (while it awaits verification); platform admins see every clinic, to verify them.
  */
+export function memberClinicIds(ctx: Context): string[] {
+  return [...(ctx.viewer?.memberships.keys() ?? [])];
+}
+
+/** A relational-query filter on clinics for what the viewer may see. */
+export function visibleClinics(ctx: Context) {
+  if (ctx.viewer?.isPlatformAdmin) return {};
+  const ids = memberClinicIds(ctx);
+  return ids.length === 0 ? { published: true } : { OR: [{ published: true }, { id: { in: ids } }] };
+}
+
+/** A relational-query filter on locations for what the viewer may see. */
+export function visibleLocations(ctx: Context) {
+  if (ctx.viewer?.isPlatformAdmin) return {};
+  const ids = memberClinicIds(ctx);
+  return ids.length === 0 ? { listed: true } : { OR: [{ listed: true }, { clinicId: { in: ids } }] };
+}
+
+function clinicSql(ctx: Context): SQL | undefined {
+  if (ctx.viewer?.isPlatformAdmin) return undefined;
+  const ids = memberClinicIds(ctx);
+  return ids.length === 0
+    ? eq(clinics.published, true)
+    : or(eq(clinics.published, true), inArray(clinics.id, ids));
+}
+
+function locationSql(ctx: Context): SQL | undefined {
+  if (ctx.viewer?.isPlatformAdmin) return undefined;
+  const ids = memberClinicIds(ctx);
+  return ids.length === 0
+    ? eq(locations.listed, true)
+    : or(eq(locations.listed, true), inArray(locations.clinicId, ids));
+}
+
+/** May the viewer see the object behind a global ID? `node(id)` bypasses every list's filters, so it asks here. */
 export async function isVisible(ctx: Context, id: { typename: string; id: string }): Promise<boolean> {
   if (!isUuid(id.id)) return false;
   switch (id.typename) {
@@ -20,14 +55,14 @@ export async function isVisible(ctx: Context, id: { typename: string; id: string
       const rows = await ctx.db
         .select({ id: clinics.id })
         .from(clinics)
-        .where(and(eq(clinics.id, id.id), eq(clinics.published, true)));
+        .where(and(eq(clinics.id, id.id), clinicSql(ctx)));
       return rows.length > 0;
     }
     case 'Location': {
       const rows = await ctx.db
         .select({ id: locations.id })
         .from(locations)
-        .where(and(eq(locations.id, id.id), eq(locations.listed, true)));
+        .where(and(eq(locations.id, id.id), locationSql(ctx)));
       return rows.length > 0;
     }
     default:

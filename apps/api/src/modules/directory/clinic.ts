@@ -1,6 +1,6 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../../graphql/builder.js';
-import { isUuid } from '../../graphql/visibility.js';
+import { isUuid, visibleClinics } from '../../graphql/visibility.js';
 
 export const Clinic = builder.drizzleNode('clinics', {
   name: 'Clinic',
@@ -50,12 +50,16 @@ builder.queryField('clinic', (t) =>
   t.drizzleField({
     type: Clinic,
     nullable: true,
-    description: 'A published clinic by ID; null when not found or not public.',
+    description:
+      'A clinic by ID: published ones for everybody, unpublished ones for their members and platform admins; ' +
+      'null otherwise, exactly as for an ID that does not exist.',
     args: { id: t.arg.id({ required: true }) },
     resolve: (query, _root, args, ctx) => {
       const id = parseId(String(args.id), 'Clinic');
       if (id === null) return null;
-      return ctx.db.query.clinics.findFirst(query({ where: { id, published: true } })).then((c) => c ?? null);
+      return ctx.db.query.clinics
+        .findFirst(query({ where: { id, ...visibleClinics(ctx) } }))
+        .then((c) => c ?? null);
     },
   }),
 );

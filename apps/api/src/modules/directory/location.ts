@@ -1,5 +1,6 @@
 import type { OpeningHours } from '@kapmap/db/schema';
 import { builder } from '../../graphql/builder.js';
+import { visibleLocations } from '../../graphql/visibility.js';
 import { parseId } from './clinic.js';
 import { Condition, InsurancePayer, Route, Service } from './reference.js';
 
@@ -144,12 +145,14 @@ builder.queryField('location', (t) =>
   t.drizzleField({
     type: Location,
     nullable: true,
-    description: 'A location of a published clinic, by ID; null when not found or not public.',
+    description:
+      'A location by ID: of a published clinic for everybody, of an unpublished one for its members and ' +
+      'platform admins; null otherwise.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
       const id = parseId(String(args.id), 'Location');
       if (id === null) return null;
-      const row = await ctx.db.query.locations.findFirst(query({ where: { id, listed: true } }));
+      const row = await ctx.db.query.locations.findFirst(query({ where: { id, ...visibleLocations(ctx) } }));
       return row ?? null;
     },
   }),

@@ -37,7 +37,7 @@ export const DistanceUnitEnum = builder.enumType('DistanceUnit', {
   } as const,
 });
 
-const GeoPointInput = builder.inputType('GeoPointInput', {
+export const GeoPointInput = builder.inputType('GeoPointInput', {
   description: 'A point in WGS 84 degrees.',
   fields: (t) => ({
     lat: t.float({ required: true, description: 'Latitude, -90 to 90.' }),

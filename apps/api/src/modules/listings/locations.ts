@@ -1,0 +1,493 @@
+import {
+  clinics,
+  locationConditions,
+  locationInsurance,
+  locationRoutes,
+  locationServices,
+  locations,
+  services,
+} from '@kapmap/db/schema';
+import { haversineMeters, US_STATES } from '@kapmap/geo';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Context } from '../../context.js';
+import { builder } from '../../graphql/builder.js';
+import { badUserInput, notFound } from '../../graphql/errors.js';
+import { found, viewerOf } from '../../graphql/guards.js';
+import { validated } from '../../graphql/validated.js';
+import { isUuid } from '../../graphql/visibility.js';
+import { parseId } from '../directory/clinic.js';
+import { Location } from '../directory/location.js';
+import { referenceCodes } from '../directory/reference-codes.js';
+import { GeoPointInput } from '../directory/search-schema.js';
+import { clinicFor } from './access.js';
+import { diff, recordChange } from './audit.js';
+import { optionalEmailField, optionalText, phoneField } from './validation.js';
+
+/** A pin dragged further than this from its ZIP code's centre is more likely a slip than the address. */
+const MAX_PIN_DISTANCE_KM = 60;
+const STATES = new Set(Object.keys(US_STATES));
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+const codes = z
+  .array(z.string().trim())
+  .max(50)
+  .nullish()
+  .transform((v) => [...new Set(v ?? [])]);
+
+export const LocationInputSchema = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(2, 'Enter the location’s name, such as "Raleigh clinic".')
+      .max(200, 'The name has at most 200 characters.'),
+    telehealth: z
+      .boolean()
+      .nullish()
+      .transform((v) => v ?? false),
+    addressLine1: optionalText('The street address', 200),
+    addressLine2: optionalText('The second address line', 200),
+    city: optionalText('The city', 100),
+    state: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine((s) => !s || STATES.has(s), 'Enter the two-letter code of a US state, such as NC.')
+      .nullish()
+      .transform((v) => v || null),
+    postalCode: z
+      .string()
+      .trim()
+      .refine((s) => !s || /^\d{5}$/.test(s), 'Enter a 5-digit ZIP code.')
+      .nullish()
+      .transform((v) => v || null),
+    coordinates: z
+      .object({
+        lat: z.number().min(-90, 'lat must be from -90 to 90.').max(90, 'lat must be from -90 to 90.'),
+        lng: z.number().min(-180, 'lng must be from -180 to 180.').max(180, 'lng must be from -180 to 180.'),
+      })
+      .nullish()
+      .transform((v) => v ?? null),
+    servesStates: z
+      .array(
+        z
+          .string()
+          .trim()
+          .toUpperCase()
+          .refine((s) => STATES.has(s), 'Use two-letter state codes, such as NC.'),
+      )
+      .max(60)
+      .nullish()
+      .transform((v) => [...new Set(v ?? [])]),
+    phone: phoneField,
+    email: optionalEmailField,
+    hours: z
+      .array(
+        z
+          .object({
+            day: z
+              .number()
+              .int()
+              .min(0, 'day is 0 (Sunday) to 6 (Saturday).')
+              .max(6, 'day is 0 (Sunday) to 6 (Saturday).'),
+            opens: z.string().regex(TIME, 'Times are 24-hour HH:MM, such as 09:00.'),
+            closes: z.string().regex(TIME, 'Times are 24-hour HH:MM, such as 17:30.'),
+          })
+          .refine((h) => h.opens < h.closes, { message: 'A day closes after it opens.', path: ['closes'] }),
+      )
+      .max(21)
+      .nullish()
+      .transform((v) => v ?? []),
+    acceptingNewPatients: z
+      .boolean()
+      .nullish()
+      .transform((v) => v ?? true),
+    typicalWaitDays: z
+      .number()
+      .int('The wait is a whole number of days.')
+      .min(0, 'The wait cannot be negative.')
+      .max(365, 'The wait is at most 365 days.')
+      .nullish()
+      .transform((v) => v ?? null),
+    languages: z
+      .array(
+        z
+          .string()
+          .trim()
+          .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'Use language codes such as en or es.'),
+      )
+      .max(30)
+      .nullish()
+      .transform((v) => (v && v.length > 0 ? [...new Set(v)] : ['en'])),
+    minAge: z
+      .number()
+      .int()
+      .min(0, 'Ages cannot be negative.')
+      .max(120)
+      .nullish()
+      .transform((v) => v ?? null),
+    maxAge: z
+      .number()
+      .int()
+      .min(0, 'Ages cannot be negative.')
+      .max(120)
+      .nullish()
+      .transform((v) => v ?? null),
+    routes: z
+      .array(
+        z
+          .object({
+            route: z.string().trim(),
+            priceUsd: z
+              .number()
+              .min(0, 'A price cannot be negative.')
+              .max(100_000, 'A price is at most $100,000.')
+              .nullish()
+              .transform((v) => (v == null ? null : Math.round(v * 100))),
+            sessionMinutes: z
+              .number()
+              .int()
+              .min(1, 'A session lasts at least a minute.')
+              .max(1440)
+              .nullish()
+              .transform((v) => v ?? null),
+          })
+          // Stored in cents: no rounding error in sums.
+          .transform(({ priceUsd, ...r }) => ({ ...r, priceCents: priceUsd })),
+      )
+      .max(20)
+      .nullish()
+      .transform((v) => v ?? []),
+    conditions: codes,
+    services: codes,
+    insurance: codes,
+  })
+  .superRefine((l, ctx) => {
+    if (l.telehealth) {
+      if (l.servesStates.length === 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['servesStates'],
+          message: 'Choose the states this programme serves.',
+        });
+    } else {
+      for (const [field, message] of [
+        ['addressLine1', 'Enter the street address.'],
+        ['city', 'Enter the city.'],
+        ['state', 'Enter the state.'],
+        ['postalCode', 'Enter the ZIP code.'],
+      ] as const)
+        if (!l[field]) ctx.addIssue({ code: 'custom', path: [field], message });
+    }
+    if (l.minAge !== null && l.maxAge !== null && l.minAge > l.maxAge)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxAge'],
+        message: 'The oldest age served is at least the youngest.',
+      });
+    const routes = l.routes.map((r) => r.route);
+    if (new Set(routes).size !== routes.length)
+      ctx.addIssue({ code: 'custom', path: ['routes'], message: 'List each route once.' });
+  });
+
+type LocationValues = z.infer<typeof LocationInputSchema>;
+
+const OpeningPeriodInput = builder.inputType('OpeningPeriodInput', {
+  fields: (t) => ({
+    day: t.int({ required: true, description: '0 = Sunday … 6 = Saturday.' }),
+    opens: t.string({ required: true, description: 'HH:MM, 24-hour, local time.' }),
+    closes: t.string({ required: true }),
+  }),
+});
+
+const RouteOfferingInput = builder.inputType('RouteOfferingInput', {
+  fields: (t) => ({
+    route: t.string({ required: true, description: 'A route code from `routes`.' }),
+    priceUsd: t.float({ description: 'Self-pay price per session, in US dollars (cents kept).' }),
+    sessionMinutes: t.int(),
+  }),
+});
+
+const LocationInput = builder.inputType('LocationInput', {
+  description:
+    'A whole location as it should be listed: saving replaces what was there. A street location needs its ' +
+    'address; without coordinates it is placed at the centre of its ZIP code. A telehealth programme needs ' +
+    'servesStates and has no address.',
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    telehealth: t.boolean({ defaultValue: false }),
+    addressLine1: t.string(),
+    addressLine2: t.string(),
+    city: t.string(),
+    state: t.string(),
+    postalCode: t.string(),
+    coordinates: t.field({
+      type: GeoPointInput,
+      description: 'The exact spot, e.g. where the pin was dragged.',
+    }),
+    servesStates: t.stringList(),
+    phone: t.string(),
+    email: t.string(),
+    hours: t.field({ type: [OpeningPeriodInput] }),
+    acceptingNewPatients: t.boolean({ defaultValue: true }),
+    typicalWaitDays: t.int(),
+    languages: t.stringList({ description: 'Language codes: en, es. Defaults to en.' }),
+    minAge: t.int(),
+    maxAge: t.int(),
+    routes: t.field({ type: [RouteOfferingInput] }),
+    conditions: t.stringList({ description: 'Condition codes from `conditions`.' }),
+    services: t.stringList({ description: 'Service codes from `services`.' }),
+    insurance: t.stringList({ description: 'Payer codes from `insurancePayers`.' }),
+  }),
+});
+
+/** Reference codes and the ZIP code checked against the data; the point placed. Errors name the field. */
+async function resolveLocation(ctx: Context, v: LocationValues) {
+  const known = await referenceCodes(ctx);
+  const serviceCodes = new Set(
+    (await ctx.db.select({ code: services.code }).from(services)).map((s) => s.code),
+  );
+  const check = (list: string[], set: ReadonlySet<string>, field: string) => {
+    const unknown = list.filter((c) => !set.has(c));
+    if (unknown.length > 0)
+      throw badUserInput(
+        `Unknown ${field} code: ${unknown.join(', ')}. Known codes: ${[...set].join(', ')}.`,
+        'input',
+        `input.${field}`,
+      );
+  };
+  check(
+    v.routes.map((r) => r.route),
+    known.routes,
+    'routes',
+  );
+  check(v.conditions, known.conditions, 'conditions');
+  check(v.services, serviceCodes, 'services');
+  check(v.insurance, known.insurance, 'insurance');
+
+  if (v.telehealth) return { lat: null, lng: null };
+  const zip = await ctx.geocoder.geocode(v.postalCode ?? '').catch(() => null);
+  if (!zip)
+    throw badUserInput(
+      `kapmap does not know the ZIP code ${v.postalCode}. Check it.`,
+      'input',
+      'input.postalCode',
+    );
+  if (!v.coordinates) return { lat: zip.lat, lng: zip.lng };
+  if (haversineMeters(zip, v.coordinates) > MAX_PIN_DISTANCE_KM * 1000)
+    throw badUserInput(
+      `The pin is more than ${MAX_PIN_DISTANCE_KM} km from ZIP code ${v.postalCode}. Drag it onto the address, or check the ZIP code.`,
+      'input',
+      'input.coordinates',
+    );
+  return v.coordinates;
+}
+
+/** The listing as the audit compares it: one flat record per location. */
+function auditable(v: LocationValues, point: { lat: number | null; lng: number | null }) {
+  return {
+    name: v.name,
+    kind: v.telehealth ? 'telehealth' : 'physical',
+    addressLine1: v.telehealth ? null : v.addressLine1,
+    addressLine2: v.telehealth ? null : v.addressLine2,
+    city: v.telehealth ? null : v.city,
+    state: v.telehealth ? null : v.state,
+    postalCode: v.telehealth ? null : v.postalCode,
+    lat: point.lat,
+    lng: point.lng,
+    servesStates: v.telehealth ? v.servesStates : [],
+    phone: v.phone,
+    email: v.email,
+    hours: v.hours,
+    acceptingNewPatients: v.acceptingNewPatients,
+    typicalWaitDays: v.typicalWaitDays,
+    languages: v.languages,
+    minAge: v.minAge,
+    maxAge: v.maxAge,
+  };
+}
+
+type Tx = Parameters<Parameters<Context['db']['transaction']>[0]>[0];
+
+async function currentListing(tx: Tx, id: string) {
+  const row = await tx.query.locations.findFirst({
+    where: { id },
+    with: { routeOfferings: true, conditionLinks: true, serviceLinks: true, insuranceLinks: true },
+  });
+  if (!row) return null;
+  return {
+    clinicId: row.clinicId,
+    record: {
+      name: row.name,
+      kind: row.kind,
+      addressLine1: row.addressLine1,
+      addressLine2: row.addressLine2,
+      city: row.city,
+      state: row.state,
+      postalCode: row.postalCode,
+      lat: row.lat,
+      lng: row.lng,
+      servesStates: row.servesStates,
+      phone: row.phone,
+      email: row.email,
+      hours: row.hours,
+      acceptingNewPatients: row.acceptingNewPatients,
+      typicalWaitDays: row.typicalWaitDays,
+      languages: row.languages,
+      minAge: row.minAge,
+      maxAge: row.maxAge,
+      routes: row.routeOfferings
+        .map((r) => ({ route: r.routeCode, priceCents: r.priceCents, sessionMinutes: r.sessionMinutes }))
+        .sort((a, b) => a.route.localeCompare(b.route)),
+      conditions: row.conditionLinks.map((c) => c.conditionCode),
+      services: row.serviceLinks.map((s) => s.serviceCode),
+      insurance: row.insuranceLinks.map((i) => i.payerCode),
+    },
+  };
+}
+
+/** Writes the offerings of a location: what was there is replaced. */
+async function writeOfferings(tx: Tx, locationId: string, v: LocationValues) {
+  await tx.delete(locationRoutes).where(eq(locationRoutes.locationId, locationId));
+  await tx.delete(locationConditions).where(eq(locationConditions.locationId, locationId));
+  await tx.delete(locationServices).where(eq(locationServices.locationId, locationId));
+  await tx.delete(locationInsurance).where(eq(locationInsurance.locationId, locationId));
+  if (v.routes.length > 0)
+    await tx.insert(locationRoutes).values(
+      v.routes.map((r) => ({
+        locationId,
+        routeCode: r.route,
+        priceCents: r.priceCents,
+        sessionMinutes: r.sessionMinutes,
+      })),
+    );
+  if (v.conditions.length > 0)
+    await tx
+      .insert(locationConditions)
+      .values(v.conditions.map((conditionCode) => ({ locationId, conditionCode })));
+  if (v.services.length > 0)
+    await tx.insert(locationServices).values(v.services.map((serviceCode) => ({ locationId, serviceCode })));
+  if (v.insurance.length > 0)
+    await tx.insert(locationInsurance).values(v.insurance.map((payerCode) => ({ locationId, payerCode })));
+}
+
+function newRecord(v: LocationValues, point: { lat: number | null; lng: number | null }) {
+  return {
+    ...auditable(v, point),
+    routes: [...v.routes].sort((a, b) => a.route.localeCompare(b.route)),
+    conditions: v.conditions,
+    services: v.services,
+    insurance: v.insurance,
+  };
+}
+
+/** The location's clinic, when the viewer is an admin of it; NOT_FOUND for everyone else. */
+async function locationForAdmin(ctx: Context, rawId: string) {
+  const id = parseId(rawId, 'Location');
+  if (!id || !isUuid(id) || !ctx.viewer) throw notFound('location');
+  const [row] = await ctx.db
+    .select({ clinicId: locations.clinicId })
+    .from(locations)
+    .where(eq(locations.id, id));
+  if (!row || !ctx.viewer.memberships.has(row.clinicId)) throw notFound('location');
+  clinicFor(ctx, row.clinicId, 'admin', 'edit its locations');
+  return { id, clinicId: row.clinicId };
+}
+
+builder.mutationField('createLocation', (t) =>
+  t.drizzleField({
+    type: Location,
+    authScopes: { signedIn: true },
+    description: 'Adds a location to a clinic (its admins). Stamps the listing as confirmed today.',
+    args: { clinicId: t.arg.id({ required: true }), input: t.arg({ type: LocationInput, required: true }) },
+    validate: z.looseObject({ input: LocationInputSchema }),
+    resolve: async (query, _root, args, ctx) => {
+      const clinicId = clinicFor(ctx, String(args.clinicId), 'admin', 'add locations');
+      const v = validated(LocationInputSchema, args.input);
+      const point = await resolveLocation(ctx, v);
+      const id = await ctx.db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(locations)
+          .values({ clinicId, ...auditable(v, point), kind: v.telehealth ? 'telehealth' : 'physical' })
+          .returning({ id: locations.id });
+        if (!row) throw new Error('inserting a location returned no row');
+        await writeOfferings(tx, row.id, v);
+        await tx.update(clinics).set({ lastConfirmedAt: new Date() }).where(eq(clinics.id, clinicId));
+        await recordChange(tx, {
+          clinicId,
+          locationId: row.id,
+          actorId: viewerOf(ctx).userId,
+          action: 'location.create',
+          changes: diff(null, newRecord(v, point)),
+        });
+        return row.id;
+      });
+      return ctx.db.query.locations.findFirst(query({ where: { id } })).then(found);
+    },
+  }),
+);
+
+builder.mutationField('updateLocation', (t) =>
+  t.drizzleField({
+    type: Location,
+    authScopes: { signedIn: true },
+    description:
+      'Replaces a location’s listing (its clinic’s admins). Stamps the listing as confirmed today.',
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: LocationInput, required: true }) },
+    validate: z.looseObject({ input: LocationInputSchema }),
+    resolve: async (query, _root, args, ctx) => {
+      const { id, clinicId } = await locationForAdmin(ctx, String(args.id));
+      const v = validated(LocationInputSchema, args.input);
+      const point = await resolveLocation(ctx, v);
+      await ctx.db.transaction(async (tx) => {
+        const before = await currentListing(tx, id);
+        await tx
+          .update(locations)
+          .set({
+            ...auditable(v, point),
+            kind: v.telehealth ? 'telehealth' : 'physical',
+            updatedAt: new Date(),
+          })
+          .where(eq(locations.id, id));
+        await writeOfferings(tx, id, v);
+        await tx.update(clinics).set({ lastConfirmedAt: new Date() }).where(eq(clinics.id, clinicId));
+        await recordChange(tx, {
+          clinicId,
+          locationId: id,
+          actorId: viewerOf(ctx).userId,
+          action: 'location.update',
+          changes: diff(before?.record ?? null, newRecord(v, point)),
+        });
+      });
+      return ctx.db.query.locations.findFirst(query({ where: { id } })).then(found);
+    },
+  }),
+);
+
+builder.mutationField('deleteLocation', (t) =>
+  t.id({
+    authScopes: { signedIn: true },
+    description:
+      'Removes a location from its clinic (its admins); returns its ID. Its history stays in the audit.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const { id, clinicId } = await locationForAdmin(ctx, String(args.id));
+      await ctx.db.transaction(async (tx) => {
+        const before = await currentListing(tx, id);
+        await tx.delete(locations).where(eq(locations.id, id));
+        await tx.update(clinics).set({ lastConfirmedAt: new Date() }).where(eq(clinics.id, clinicId));
+        await recordChange(tx, {
+          clinicId,
+          locationId: id,
+          actorId: viewerOf(ctx).userId,
+          action: 'location.delete',
+          changes: before
+            ? diff(before.record, Object.fromEntries(Object.keys(before.record).map((k) => [k, null])))
+            : [],
+        });
+      });
+      return String(args.id);
+    },
+  }),
+);

@@ -1,0 +1,177 @@
+import { clinics, providerProfiles } from '@kapmap/db/schema';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Context } from '../../context.js';
+import { builder } from '../../graphql/builder.js';
+import { notFound } from '../../graphql/errors.js';
+import { found, viewerOf } from '../../graphql/guards.js';
+import { isUuid } from '../../graphql/visibility.js';
+import { enqueueEmail } from '../accounts/outbox.js';
+import { ProviderProfile } from '../accounts/schema.js';
+import { Clinic, parseId } from '../directory/clinic.js';
+import { diff, type ListingAction, recordChange } from './audit.js';
+import { ListingReport } from './reports.js';
+
+const platformOnly = { platformAdmin: true } as const;
+
+builder.queryFields((t) => ({
+  clinicsAwaitingVerification: t.drizzleField({
+    type: [Clinic],
+    authScopes: platformOnly,
+    description: 'Clinics waiting for a platform admin, oldest first. Platform admins only.',
+    resolve: (query, _root, _args, ctx) =>
+      ctx.db.query.clinics.findMany(
+        query({ where: { verification: 'pending' }, orderBy: { createdAt: 'asc' }, limit: 200 }),
+      ),
+  }),
+  providersAwaitingVerification: t.drizzleField({
+    type: [ProviderProfile],
+    authScopes: platformOnly,
+    description: 'Referring providers whose NPI nobody has checked yet, oldest first. Platform admins only.',
+    resolve: (query, _root, _args, ctx) =>
+      ctx.db.query.providerProfiles.findMany(
+        query({ where: { verifiedAt: { isNull: true } }, orderBy: { createdAt: 'asc' }, limit: 200 }),
+      ),
+  }),
+  openListingReports: t.drizzleField({
+    type: [ListingReport],
+    authScopes: platformOnly,
+    description: 'Every open report of a wrong listing, oldest first. Platform admins only.',
+    resolve: (query, _root, _args, ctx) =>
+      ctx.db.query.listingReports.findMany(
+        query({ where: { resolvedAt: { isNull: true } }, orderBy: { createdAt: 'asc' }, limit: 200 }),
+      ),
+  }),
+}));
+
+builder.drizzleObjectFields(ProviderProfile, (t) => ({
+  userId: t.exposeID('userId', { description: 'The account; what verifyProvider takes.' }),
+}));
+
+/** Changes a clinic's standing, records it, and tells its admins by email. */
+async function setStanding(
+  ctx: Context,
+  rawId: string,
+  action: ListingAction,
+  set: { verification?: 'verified' | 'rejected'; published: boolean; rejectionReason: string | null },
+  email: (name: string) => { subject: string; body: string },
+) {
+  const id = parseId(rawId, 'Clinic');
+  if (!id) throw notFound('clinic');
+  await ctx.db.transaction(async (tx) => {
+    const [before] = await tx.select().from(clinics).where(eq(clinics.id, id)).for('update');
+    if (!before) throw notFound('clinic');
+    await tx
+      .update(clinics)
+      .set({ ...set, updatedAt: new Date() })
+      .where(eq(clinics.id, id));
+    await recordChange(tx, {
+      clinicId: id,
+      actorId: viewerOf(ctx).userId,
+      action,
+      changes: diff(before, set),
+    });
+    const admins = await tx.query.clinicMembers.findMany({
+      where: { clinicId: id, role: 'admin' },
+      with: { user: { columns: { email: true } } },
+    });
+    const message = email(before.name);
+    for (const a of admins) await enqueueEmail(tx, { to: a.user.email, ...message });
+  });
+  return id;
+}
+
+builder.mutationFields((t) => ({
+  verifyClinic: t.drizzleField({
+    type: Clinic,
+    authScopes: platformOnly,
+    description: 'Verifies a clinic and publishes its listing. Platform admins only.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const id = await setStanding(
+        ctx,
+        String(args.id),
+        'clinic.verify',
+        { verification: 'verified', published: true, rejectionReason: null },
+        (name) => ({
+          subject: `${name} is verified and listed on kapmap`,
+          body: `${name} is verified. Its listing is now public on kapmap: ${ctx.publicUrl}/clinics/${String(args.id)}`,
+        }),
+      );
+      return ctx.db.query.clinics.findFirst(query({ where: { id } })).then(found);
+    },
+  }),
+  rejectClinic: t.drizzleField({
+    type: Clinic,
+    authScopes: platformOnly,
+    description:
+      'Rejects a clinic, with a reason its admins see. It stays unpublished. Platform admins only.',
+    args: { id: t.arg.id({ required: true }), reason: t.arg.string({ required: true }) },
+    validate: z.looseObject({
+      reason: z
+        .string()
+        .trim()
+        .min(5, 'Say why, so the clinic can fix it.')
+        .max(1000, 'Keep it under 1,000 characters.'),
+    }),
+    resolve: async (query, _root, args, ctx) => {
+      const reason = args.reason.trim();
+      const id = await setStanding(
+        ctx,
+        String(args.id),
+        'clinic.reject',
+        { verification: 'rejected', published: false, rejectionReason: reason },
+        (name) => ({
+          subject: `${name} could not be verified on kapmap`,
+          body: `kapmap could not verify ${name}:\n\n${reason}\n\nFix the listing in the clinic portal and it will be reviewed again.`,
+        }),
+      );
+      return ctx.db.query.clinics.findFirst(query({ where: { id } })).then(found);
+    },
+  }),
+  unpublishClinic: t.drizzleField({
+    type: Clinic,
+    authScopes: platformOnly,
+    description: 'Takes a listing out of public view, with a reason its admins see. Platform admins only.',
+    args: { id: t.arg.id({ required: true }), reason: t.arg.string({ required: true }) },
+    validate: z.looseObject({
+      reason: z
+        .string()
+        .trim()
+        .min(5, 'Say why, so the clinic can fix it.')
+        .max(1000, 'Keep it under 1,000 characters.'),
+    }),
+    resolve: async (query, _root, args, ctx) => {
+      const reason = args.reason.trim();
+      const id = await setStanding(
+        ctx,
+        String(args.id),
+        'clinic.unpublish',
+        { published: false, rejectionReason: reason },
+        (name) => ({
+          subject: `${name} is no longer public on kapmap`,
+          body: `A kapmap admin took the listing of ${name} out of public view:\n\n${reason}`,
+        }),
+      );
+      return ctx.db.query.clinics.findFirst(query({ where: { id } })).then(found);
+    },
+  }),
+  verifyProvider: t.drizzleField({
+    type: ProviderProfile,
+    authScopes: platformOnly,
+    description: 'Records that a referring provider’s NPI was checked. Platform admins only.',
+    args: { userId: t.arg.id({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const userId = String(args.userId);
+      const [row] = isUuid(userId)
+        ? await ctx.db
+            .update(providerProfiles)
+            .set({ verifiedAt: new Date(), verifiedBy: viewerOf(ctx).userId })
+            .where(eq(providerProfiles.userId, userId))
+            .returning({ userId: providerProfiles.userId })
+        : [];
+      if (!row) throw notFound('provider');
+      return ctx.db.query.providerProfiles.findFirst(query({ where: { userId } })).then(found);
+    },
+  }),
+}));
