@@ -29,6 +29,14 @@ const MAX_PIN_DISTANCE_KM = 60;
 const STATES = new Set(Object.keys(US_STATES));
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
+const ageField = z
+  .number()
+  .int()
+  .min(0, 'Ages cannot be negative.')
+  .max(120)
+  .nullish()
+  .transform((v) => v ?? null);
+
 const codes = z
   .array(z.string().trim())
   .max(50)
@@ -120,20 +128,8 @@ export const LocationInputSchema = z
       .max(30)
       .nullish()
       .transform((v) => (v && v.length > 0 ? [...new Set(v)] : ['en'])),
-    minAge: z
-      .number()
-      .int()
-      .min(0, 'Ages cannot be negative.')
-      .max(120)
-      .nullish()
-      .transform((v) => v ?? null),
-    maxAge: z
-      .number()
-      .int()
-      .min(0, 'Ages cannot be negative.')
-      .max(120)
-      .nullish()
-      .transform((v) => v ?? null),
+    minAge: ageField,
+    maxAge: ageField,
     routes: z
       .array(
         z

@@ -14,6 +14,15 @@ import { ListingReport } from './reports.js';
 
 const platformOnly = { platformAdmin: true } as const;
 
+/** The reason a clinic is told when it is rejected or unpublished. */
+const reasonArgs = z.looseObject({
+  reason: z
+    .string()
+    .trim()
+    .min(5, 'Say why, so the clinic can fix it.')
+    .max(1000, 'Keep it under 1,000 characters.'),
+});
+
 builder.queryFields((t) => ({
   clinicsAwaitingVerification: t.drizzleField({
     type: [Clinic],
@@ -107,13 +116,7 @@ builder.mutationFields((t) => ({
     description:
       'Rejects a clinic, with a reason its admins see. It stays unpublished. Platform admins only.',
     args: { id: t.arg.id({ required: true }), reason: t.arg.string({ required: true }) },
-    validate: z.looseObject({
-      reason: z
-        .string()
-        .trim()
-        .min(5, 'Say why, so the clinic can fix it.')
-        .max(1000, 'Keep it under 1,000 characters.'),
-    }),
+    validate: reasonArgs,
     resolve: async (query, _root, args, ctx) => {
       const reason = args.reason.trim();
       const id = await setStanding(
@@ -134,13 +137,7 @@ builder.mutationFields((t) => ({
     authScopes: platformOnly,
     description: 'Takes a listing out of public view, with a reason its admins see. Platform admins only.',
     args: { id: t.arg.id({ required: true }), reason: t.arg.string({ required: true }) },
-    validate: z.looseObject({
-      reason: z
-        .string()
-        .trim()
-        .min(5, 'Say why, so the clinic can fix it.')
-        .max(1000, 'Keep it under 1,000 characters.'),
-    }),
+    validate: reasonArgs,
     resolve: async (query, _root, args, ctx) => {
       const reason = args.reason.trim();
       const id = await setStanding(
