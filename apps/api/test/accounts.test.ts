@@ -1,8 +1,8 @@
 import { emailOutbox, sessions, users } from '@kapmap/db/schema';
+import { isValidNpi } from '@kapmap/validation';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainOutbox, type Email } from '../src/modules/accounts/outbox.js';
-import { isValidNpi } from '../src/modules/accounts/validation.js';
 import { type Api, startApi } from './harness.js';
 import { emailedToken, PASSWORD, SIGN_IN, SIGN_UP, signedUp, VIEWER } from './people.js';
 

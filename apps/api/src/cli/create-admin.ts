@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createDb } from '@kapmap/db/client';
 import { emailTokens, users } from '@kapmap/db/schema';
+import { emailField, nameField } from '@kapmap/validation';
 import { eq } from 'drizzle-orm';
 import { ConfigError, loadEnv } from '../env.js';
 import { hashPassword } from '../modules/accounts/passwords.js';
 import { newToken, normalizeEmail, RESET_PASSWORD_TTL_MS } from '../modules/accounts/tokens.js';
-import { emailField, nameField } from '../modules/accounts/validation.js';
 
 /**
  * Makes a platform admin: the only way to get one. There is no default password anywhere: a new account

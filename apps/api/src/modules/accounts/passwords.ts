@@ -1,3 +1,4 @@
+import { passwordLengthField } from '@kapmap/validation';
 import { hash, verify } from '@node-rs/argon2';
 import { dictionary } from '@zxcvbn-ts/language-common';
 
@@ -10,25 +11,20 @@ export const ARGON2_OPTIONS = {
   parallelism: 1,
 } as const;
 
-export const MIN_PASSWORD_LENGTH = 8;
-/** ASVS asks that at least 64 characters be allowed; argon2 takes any length, so allow plenty. */
-export const MAX_PASSWORD_LENGTH = 256;
-
 /** The most common passwords (zxcvbn-ts's list, from leaked-password corpora), compared without case. */
 const COMMON = new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()));
 
 /**
- * Why a new password is refused, in words a person can act on; null when it is acceptable. OWASP ASVS
- * 2.1: length and a breached-password check only. No composition rules, and spaces and any Unicode allowed.
+ * A new password: OWASP ASVS 2.1's length rule (shared with the web forms) and a breached-password check.
+ * No composition rules; spaces and any Unicode allowed.
  */
-export function passwordProblem(password: string): string | null {
-  const length = [...password].length;
-  if (length < MIN_PASSWORD_LENGTH) return `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
-  if (length > MAX_PASSWORD_LENGTH) return `Use at most ${MAX_PASSWORD_LENGTH} characters.`;
-  if (COMMON.has(password.toLowerCase()))
-    return 'This is one of the most common passwords, and the first one attackers try. Choose another.';
-  return null;
-}
+export const newPasswordField = passwordLengthField.superRefine((value, ctx) => {
+  if (COMMON.has(value.toLowerCase()))
+    ctx.addIssue({
+      code: 'custom',
+      message: 'This is one of the most common passwords, and the first one attackers try. Choose another.',
+    });
+});
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password.normalize('NFKC'), ARGON2_OPTIONS);

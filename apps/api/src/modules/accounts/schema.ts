@@ -1,5 +1,5 @@
 import { emailTokens, providerProfiles, users } from '@kapmap/db/schema';
-import { US_STATES } from '@kapmap/geo';
+import { emailField, nameField, ProviderProfileSchema } from '@kapmap/validation';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Context } from '../../context.js';
@@ -7,11 +7,10 @@ import { builder } from '../../graphql/builder.js';
 import { coded } from '../../graphql/errors.js';
 import { found, viewerOf } from '../../graphql/guards.js';
 import { enqueueEmail } from './outbox.js';
-import { hashPassword, spendVerifyTime, verifyPassword } from './passwords.js';
+import { hashPassword, newPasswordField, spendVerifyTime, verifyPassword } from './passwords.js';
 import { clearAccountFailures, recordSignInFailure, signInBlocked } from './rate-limit.js';
 import { createSession, revokeSession, revokeSessionsOf } from './sessions.js';
 import { hashToken, newToken, normalizeEmail, RESET_PASSWORD_TTL_MS, VERIFY_EMAIL_TTL_MS } from './tokens.js';
-import { emailField, nameField, newPasswordField, npiField } from './validation.js';
 
 export const ClinicRoleEnum = builder.enumType('ClinicRole', {
   description: 'What a member may do for a clinic: staff keep it running; admins also edit it and its team.',
@@ -311,8 +310,6 @@ const ProviderInput = builder.inputType('ProviderProfileInput', {
   }),
 });
 
-const STATE_CODES = new Set(Object.keys(US_STATES));
-
 builder.mutationField('registerAsProvider', (t) =>
   t.drizzleField({
     type: ProviderProfile,
@@ -321,22 +318,7 @@ builder.mutationField('registerAsProvider', (t) =>
       'Records the signed-in user as a referring provider, or updates their details (which then need ' +
       'verifying again). CONFLICT when another account holds the NPI.',
     args: { input: t.arg({ type: ProviderInput, required: true }) },
-    validate: z.looseObject({
-      input: z.object({
-        npi: npiField,
-        name: nameField('your name'),
-        practice: nameField('the practice’s name', 200),
-        specialty: nameField('your specialty'),
-        state: z
-          .string()
-          .trim()
-          .toUpperCase()
-          .refine(
-            (s) => STATE_CODES.has(s),
-            'Enter the two-letter code of a US state or territory, such as NC.',
-          ),
-      }),
-    }),
+    validate: z.looseObject({ input: ProviderProfileSchema }),
     resolve: async (query, _root, { input }, ctx) => {
       const userId = viewerOf(ctx).userId;
       const values = {

@@ -1,4 +1,5 @@
 import { clinicMembers, clinics } from '@kapmap/db/schema';
+import { ClinicInputSchema } from '@kapmap/validation';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
@@ -8,7 +9,6 @@ import { ClinicRoleEnum, User } from '../accounts/schema.js';
 import { Clinic } from '../directory/clinic.js';
 import { clinicFor } from './access.js';
 import { diff, recordChange } from './audit.js';
-import { ClinicInputSchema } from './validation.js';
 
 /** A listing not confirmed for this long is shown as "not recently confirmed". */
 export const FRESHNESS_DAYS = 90;

@@ -1,4 +1,5 @@
 import { clinics, providerProfiles } from '@kapmap/db/schema';
+import { reasonField } from '@kapmap/validation';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Context } from '../../context.js';
@@ -15,13 +16,7 @@ import { ListingReport } from './reports.js';
 const platformOnly = { platformAdmin: true } as const;
 
 /** The reason a clinic is told when it is rejected or unpublished. */
-const reasonArgs = z.looseObject({
-  reason: z
-    .string()
-    .trim()
-    .min(5, 'Say why, so the clinic can fix it.')
-    .max(1000, 'Keep it under 1,000 characters.'),
-});
+const reasonArgs = z.looseObject({ reason: reasonField });
 
 builder.queryFields((t) => ({
   clinicsAwaitingVerification: t.drizzleField({

@@ -1,4 +1,5 @@
 import { clinicMembers, clinics, listingReports, locations, users } from '@kapmap/db/schema';
+import { ListingReportSchema, resolutionField } from '@kapmap/validation';
 import { and, eq, isNull, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
@@ -55,14 +56,7 @@ const ReportInput = builder.inputType('ListingReportInput', {
 });
 
 // Loose: clinicId and locationId pass through to the resolver, which checks them against the data.
-const ReportSchema = z.looseObject({
-  what: z
-    .string()
-    .trim()
-    .min(5, 'Say what is wrong, in a few words.')
-    .max(2000, 'Keep it under 2,000 characters.'),
-  contact: z.string().trim().max(200, 'Keep the contact under 200 characters.').nullish(),
-});
+const ReportSchema = z.looseObject(ListingReportSchema.shape);
 
 builder.mutationField('reportListing', (t) =>
   t.boolean({
@@ -128,7 +122,7 @@ builder.mutationField('resolveListingReport', (t) =>
     description: 'Closes a report, saying what was done (the clinic’s admins, or platform admins).',
     args: { id: t.arg.id({ required: true }), resolution: t.arg.string({ required: true }) },
     validate: z.looseObject({
-      resolution: z.string().trim().min(2, 'Say what was done.').max(1000, 'Keep it under 1,000 characters.'),
+      resolution: resolutionField,
     }),
     resolve: async (query, _root, args, ctx) => {
       const id = String(args.id);

@@ -1,4 +1,5 @@
 import { clinicInvitations, clinicMembers, clinics, users } from '@kapmap/db/schema';
+import { emailField } from '@kapmap/validation';
 import { and, count, eq, gt, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
@@ -8,7 +9,6 @@ import { isUuid } from '../../graphql/visibility.js';
 import { enqueueEmail } from '../accounts/outbox.js';
 import { ClinicRoleEnum } from '../accounts/schema.js';
 import { hashToken, newToken, normalizeEmail } from '../accounts/tokens.js';
-import { emailField } from '../accounts/validation.js';
 import { Clinic } from '../directory/clinic.js';
 import { clinicFor } from './access.js';
 import { ClinicMembership } from './clinics.js';

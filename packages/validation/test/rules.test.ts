@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ClinicInputSchema,
+  isValidNpi,
+  LocationInputSchema,
+  passwordLengthField,
+  SignUpSchema,
+} from '../src/index.js';
+
+const messages = (r: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
+  Object.fromEntries((r.error?.issues ?? []).map((i) => [i.path.join('.'), i.message]));
+
+describe('the rules the API enforces and the forms check as you type', () => {
+  it('counts a password’s length in characters, so eight emoji are long enough', () => {
+    expect(passwordLengthField.safeParse('😀'.repeat(8)).success).toBe(true);
+    expect(passwordLengthField.safeParse('😀'.repeat(7)).success).toBe(false);
+    expect(passwordLengthField.safeParse('x'.repeat(257)).error?.issues[0]?.message).toBe(
+      'Use at most 256 characters.',
+    );
+  });
+
+  it('names each bad sign-up field with what to do', () => {
+    expect(
+      messages(SignUpSchema.safeParse({ displayName: ' ', email: 'no-at-sign', password: 'short' })),
+    ).toEqual({
+      displayName: 'Enter your name.',
+      email: 'Enter an email address such as name@example.org.',
+      password: 'Use at least 8 characters.',
+    });
+  });
+
+  it('accepts an NPI only when its Luhn check digit matches', () => {
+    expect(isValidNpi('1234567893')).toBe(true);
+    expect(isValidNpi('1234567890')).toBe(false);
+  });
+
+  it('stores empty optional clinic fields as absent, and refuses a website that is not a web address', () => {
+    expect(ClinicInputSchema.parse({ name: 'Calm Clinic', phone: '', website: '  ' })).toMatchObject({
+      phone: null,
+      website: null,
+    });
+    expect(messages(ClinicInputSchema.safeParse({ name: 'Calm', website: 'javascript:alert(1)' }))).toEqual({
+      website: 'Enter the full address of the website, starting with https://.',
+    });
+  });
+
+  it('asks a street location for its address and a telehealth programme for its states', () => {
+    expect(Object.keys(messages(LocationInputSchema.safeParse({ name: 'Downtown' })))).toEqual([
+      'addressLine1',
+      'city',
+      'state',
+      'postalCode',
+    ]);
+    expect(messages(LocationInputSchema.safeParse({ name: 'Online', telehealth: true }))).toEqual({
+      servesStates: 'Choose the states this programme serves.',
+    });
+  });
+
+  it('keeps prices in cents and catches a day that closes before it opens', () => {
+    const r = LocationInputSchema.safeParse({
+      name: 'Online',
+      telehealth: true,
+      servesStates: ['nc'],
+      routes: [{ route: 'iv', priceUsd: 449.99 }],
+      hours: [{ day: 1, opens: '17:00', closes: '09:00' }],
+    });
+    expect(messages(r)).toEqual({ 'hours.0.closes': 'A day closes after it opens.' });
+    const ok = LocationInputSchema.parse({
+      name: 'Online',
+      telehealth: true,
+      servesStates: ['nc'],
+      routes: [{ route: 'iv', priceUsd: 449.99 }],
+    });
+    expect(ok.routes[0]?.priceCents).toBe(44999);
+    expect(ok.servesStates).toEqual(['NC']);
+  });
+});
