@@ -192,6 +192,12 @@ const CASES: Case[] = [
     expect: platformOnly,
   },
   {
+    name: 'placeAddress (it may spend the Mapbox quota: signed-in users only)',
+    request: () => ({ query: `{ placeAddress(postalCode: "27609") { lat } }` }),
+    field: 'placeAddress',
+    expect: only('ok', { anonymous: 'UNAUTHENTICATED' }),
+  },
+  {
     name: 'viewer',
     field: 'viewer',
     request: () => ({ query: `{ viewer { email } }` }),

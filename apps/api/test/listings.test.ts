@@ -83,6 +83,19 @@ describe('a clinic keeping its own listing', () => {
     expect(two.data?.createLocation.coordinates).toEqual(pin);
   });
 
+  it('shows where an address starts on the map before its pin is dragged: the ZIP code’s centre offline', async () => {
+    const PLACE = `query ($zip: String!) { placeAddress(addressLine1: "100 Sample St", city: "Raleigh", state: "NC", postalCode: $zip) { lat lng precision } }`;
+    const res = await owner.gql(PLACE, { zip: '27609' });
+    expect(res.data?.placeAddress).toMatchObject({ precision: 'POSTAL_CODE' });
+    expect(res.data?.placeAddress.lat).toBeCloseTo(35.87, 1);
+    const unknown = await owner.gql(PLACE, { zip: '00000' });
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      argumentName: 'postalCode',
+    });
+    expect(unknown.errors?.[0]?.message).toBe('kapmap does not know the ZIP code 00000. Check it.');
+  });
+
   it.each([
     ['no street address', { addressLine1: '' }, 'addressLine1'],
     ['a ZIP code of 4 digits', { postalCode: '2760' }, 'postalCode'],

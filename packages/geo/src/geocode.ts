@@ -23,6 +23,11 @@ export interface Geocoder {
   stateAt(point: LatLng): string | null;
   /** A picked point as a place: labelled by the nearest town, in the state it lies in. */
   describePoint(point: LatLng): ResolvedPlace;
+  /**
+   * Where a street address is, when this geocoder can tell (Mapbox); null when it cannot, and then a
+   * location is placed at its ZIP code's centre.
+   */
+  locateStreetAddress?(address: string): Promise<LatLng | null>;
 }
 
 export interface ZipEntry extends LatLng {

@@ -60,6 +60,16 @@ export class MapboxGeocoder implements Geocoder {
     return { lat, lng, label, state: region && isUsState(region) ? region : this.stateAt({ lat, lng }) };
   }
 
+  async locateStreetAddress(address: string): Promise<LatLng | null> {
+    try {
+      const [lng, lat] = (await this.search(address.trim(), 'address'))[0]?.geometry?.coordinates ?? [];
+      return lat === undefined || lng === undefined ? null : { lat, lng };
+    } catch (error) {
+      this.options.onError?.(error);
+      return null;
+    }
+  }
+
   stateAt(point: LatLng): string | null {
     return this.options.offline.stateAt(point);
   }
@@ -68,12 +78,15 @@ export class MapboxGeocoder implements Geocoder {
     return this.options.offline.describePoint(point);
   }
 
-  private async search(q: string): Promise<MapboxFeature[]> {
+  private async search(
+    q: string,
+    types = 'address,street,neighborhood,locality,place,postcode',
+  ): Promise<MapboxFeature[]> {
     const url = new URL('/search/geocode/v6/forward', this.options.baseUrl ?? 'https://api.mapbox.com');
     url.searchParams.set('q', q);
     url.searchParams.set('country', 'us');
     url.searchParams.set('limit', '1');
-    url.searchParams.set('types', 'address,street,neighborhood,locality,place,postcode');
+    url.searchParams.set('types', types);
     url.searchParams.set('access_token', this.options.accessToken);
     const res = await (this.options.fetch ?? fetch)(url, {
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 3000),

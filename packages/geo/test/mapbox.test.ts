@@ -64,6 +64,21 @@ describe('Mapbox geocoding, when a token is configured', () => {
     expect(request?.searchParams.get('country')).toBe('us');
   });
 
+  it('places a street address where Mapbox finds it, and says "unknown" rather than failing when it is down', async () => {
+    requests.length = 0;
+    answer = () => ({
+      status: 200,
+      body: { features: [{ geometry: { type: 'Point', coordinates: [-78.64, 35.78] }, properties: {} }] },
+    });
+    expect(await geocoder().locateStreetAddress('1 Sample Plaza, Raleigh, NC 27601')).toEqual({
+      lat: 35.78,
+      lng: -78.64,
+    });
+    expect(requests[0]?.searchParams.get('types')).toBe('address');
+    answer = () => ({ status: 503, body: {} });
+    expect(await geocoder().locateStreetAddress('1 Sample Plaza, Raleigh, NC 27601')).toBeNull();
+  });
+
   it('says what to try when Mapbox finds nothing', async () => {
     answer = () => ({ status: 200, body: { features: [] } });
     await expect(geocoder().geocode('Nowhere Special')).rejects.toThrow(/could not find "Nowhere Special"/);

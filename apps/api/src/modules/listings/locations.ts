@@ -100,15 +100,9 @@ async function resolveLocation(ctx: Context, v: LocationValues) {
   check(v.insurance, known.insurance, 'insurance');
 
   if (v.telehealth) return { lat: null, lng: null };
-  const zip = await ctx.geocoder.geocode(v.postalCode ?? '').catch(() => null);
-  if (!zip)
-    throw badUserInput(
-      `kapmap does not know the ZIP code ${v.postalCode}. Check it.`,
-      'input',
-      'input.postalCode',
-    );
-  if (!v.coordinates) return { lat: zip.lat, lng: zip.lng };
-  if (haversineMeters(zip, v.coordinates) > MAX_PIN_DISTANCE_KM * 1000)
+  const placed = await placeAddress(ctx, v, { locate: !v.coordinates, input: true });
+  if (!v.coordinates) return placed.point;
+  if (haversineMeters(placed.zip, v.coordinates) > MAX_PIN_DISTANCE_KM * 1000)
     throw badUserInput(
       `The pin is more than ${MAX_PIN_DISTANCE_KM} km from ZIP code ${v.postalCode}. Drag it onto the address, or check the ZIP code.`,
       'input',
@@ -116,6 +110,77 @@ async function resolveLocation(ctx: Context, v: LocationValues) {
     );
   return v.coordinates;
 }
+
+interface StreetAddress {
+  addressLine1?: string | null;
+  city?: string | null;
+  state?: string | null;
+  postalCode?: string | null;
+}
+
+/**
+ * Where an address goes on the map before anyone drags its pin: where the Mapbox geocoder finds the street
+ * address when a token is configured (and it lies near the ZIP code), else the ZIP code's centre.
+ */
+async function placeAddress(ctx: Context, a: StreetAddress, how: { locate: boolean; input: boolean }) {
+  const zip = await ctx.geocoder.geocode(a.postalCode ?? '').catch(() => null);
+  if (!zip || !/^\d{5}$/.test(a.postalCode ?? ''))
+    throw how.input
+      ? badUserInput(
+          `kapmap does not know the ZIP code ${a.postalCode}. Check it.`,
+          'input',
+          'input.postalCode',
+        )
+      : badUserInput(`kapmap does not know the ZIP code ${a.postalCode}. Check it.`, 'postalCode');
+  const street =
+    how.locate && a.addressLine1 && ctx.geocoder.locateStreetAddress
+      ? await ctx.geocoder.locateStreetAddress(
+          `${a.addressLine1}, ${a.city ?? ''}, ${a.state ?? ''} ${a.postalCode}`,
+        )
+      : null;
+  const exact = street && haversineMeters(zip, street) <= MAX_PIN_DISTANCE_KM * 1000 ? street : null;
+  return {
+    zip,
+    point: exact ?? { lat: zip.lat, lng: zip.lng },
+    precision: exact ? ('ADDRESS' as const) : ('POSTAL_CODE' as const),
+  };
+}
+
+const PlacePrecision = builder.enumType('PlacePrecision', {
+  values: {
+    ADDRESS: { description: 'Where the geocoder found the street address.' },
+    POSTAL_CODE: { description: 'The centre of the ZIP code: drag the pin onto the address.' },
+  },
+});
+
+const PlacedAddress = builder
+  .objectRef<{ point: { lat: number; lng: number }; precision: 'ADDRESS' | 'POSTAL_CODE' }>('PlacedAddress')
+  .implement({
+    description: 'Where an address starts on the map, and how exactly.',
+    fields: (t) => ({
+      lat: t.float({ resolve: (p) => p.point.lat }),
+      lng: t.float({ resolve: (p) => p.point.lng }),
+      precision: t.field({ type: PlacePrecision, resolve: (p) => p.precision }),
+    }),
+  });
+
+builder.queryField('placeAddress', (t) =>
+  t.field({
+    type: PlacedAddress,
+    authScopes: { signedIn: true },
+    description:
+      'Where a street address goes on the map before its pin is dragged: found by the Mapbox geocoder when a ' +
+      'token is configured, else the centre of its ZIP code. Signed-in users only.',
+    args: {
+      addressLine1: t.arg.string(),
+      city: t.arg.string(),
+      state: t.arg.string(),
+      postalCode: t.arg.string({ required: true }),
+    },
+    resolve: (_root, args, ctx) =>
+      placeAddress(ctx, { ...args, postalCode: args.postalCode.trim() }, { locate: true, input: false }),
+  }),
+);
 
 /** The listing as the audit compares it: one flat record per location. */
 function auditable(v: LocationValues, point: { lat: number | null; lng: number | null }) {
