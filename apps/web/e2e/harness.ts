@@ -47,31 +47,63 @@ function freePort(): Promise<number> {
 
 export interface App {
   url: string;
+  /** With `admin`: the single-use link create-admin printed for the first platform admin to set a password. */
+  adminLink: string | null;
   stop(): Promise<void>;
+}
+
+const createAdminCli = resolve(here, '../../api/dist/src/cli/create-admin.js');
+
+/** Runs a command of the API to its end, with the app's environment; its output, or a thrown error. */
+function runCli(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout?.on('data', (d) => {
+      output += d;
+    });
+    child.stderr?.on('data', (d) => {
+      output += d;
+    });
+    child.once('exit', (code) =>
+      code === 0 ? ok(output) : fail(new Error(`${script} exited ${code}:\n${output}`)),
+    );
+  });
 }
 
 /**
  * The product as `pnpm start` runs it: the built API process serving the built web app, on a fresh PGlite
  * data folder seeded with the demo data, on a free port.
  */
-export async function startApp(): Promise<App> {
+export async function startApp(options: { admin?: { email: string; name: string } } = {}): Promise<App> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'kapmap-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, [apiMain], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PGLITE_DIR: join(dataDir, 'pglite'),
-      DATABASE_URL: '',
-      MAPBOX_TOKEN: '',
-      MAPBOX_PUBLIC_TOKEN: '',
-      WEB_ROOT: webDist,
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'test',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const url = `http://127.0.0.1:${port}`;
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: url,
+    PGLITE_DIR: join(dataDir, 'pglite'),
+    DATABASE_URL: '',
+    MAPBOX_TOKEN: '',
+    MAPBOX_PUBLIC_TOKEN: '',
+    WEB_ROOT: webDist,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'test',
+  };
+  // The first platform admin is made as an operator would: create-admin, before the server holds the folder.
+  let adminLink: string | null = null;
+  if (options.admin) {
+    const out = await runCli(
+      createAdminCli,
+      ['--email', options.admin.email, '--name', options.admin.name],
+      env,
+    );
+    adminLink = out.match(/https?:\/\/\S+\/reset-password\?token=\S+/)?.[0] ?? null;
+    if (!adminLink) throw new Error(`create-admin printed no link:\n${out}`);
+  }
+  const child: ChildProcess = spawn(process.execPath, [apiMain], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d) => {
     output += d;
@@ -79,7 +111,6 @@ export async function startApp(): Promise<App> {
   child.stderr?.on('data', (d) => {
     output += d;
   });
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${output}`);
@@ -93,6 +124,7 @@ export async function startApp(): Promise<App> {
   }
   return {
     url,
+    adminLink,
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');

@@ -12,7 +12,7 @@ export function location(overrides: Partial<LocationCardData> = {}): LocationCar
     servesStates: [],
     address: { line1: '1 Sample Street', city: 'Raleigh', state: 'NC', postalCode: '27609' },
     coordinates: { lat: 35.85, lng: -78.63 },
-    clinic: { id: 'Q2xpbmljOjE=', name: 'Oak City Ketamine', isSample: true },
+    clinic: { id: 'Q2xpbmljOjE=', name: 'Oak City Ketamine', isSample: true, notRecentlyConfirmed: false },
     offeredRoutes: [
       { route: { code: 'iv', name: 'IV infusion' } },
       { route: { code: 'im', name: 'Intramuscular injection' } },

@@ -25,6 +25,7 @@ function stand(engine: string) {
     Source: ({ children }: { children?: ReactNode }) => <>{children}</>,
     Layer: () => null,
     NavigationControl: () => null,
+    Marker: () => null,
     useControl: (make: () => unknown) => {
       make();
       return null;

@@ -12,7 +12,7 @@ const far = location({
   acceptingNewPatients: false,
   typicalWaitDays: 21,
   phone: null,
-  clinic: { id: 'Q2xpbmljOjI=', name: 'Triangle Mind Clinic', isSample: false },
+  clinic: { id: 'Q2xpbmljOjI=', name: 'Triangle Mind Clinic', isSample: false, notRecentlyConfirmed: true },
   offeredRoutes: [{ route: { code: 'intranasal_esketamine', name: 'Intranasal esketamine' } }],
 });
 

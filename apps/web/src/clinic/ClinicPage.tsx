@@ -1,15 +1,21 @@
-import { useEffect, useMemo } from 'react';
+import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
+import { useViewer } from '../account/viewer.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { graphql, type ResultOf } from '../graphql/index.js';
 import { MapView } from '../map/MapView.js';
 import { formatPhone, formatPrice, formatWait, safeWebUrl, telHref } from '../search/format.js';
 
+// Forms load only when they are shown: the public page stays light.
+const ReportListing = lazy(() => import('./listing-actions.js').then((m) => ({ default: m.ReportListing })));
+const Unpublish = lazy(() => import('./listing-actions.js').then((m) => ({ default: m.Unpublish })));
+
 export const ClinicQuery = graphql(`
   query ClinicPage($id: ID!) {
     clinic(id: $id) {
-      id name description phone email website isSample verified lastConfirmedAt
+      id name description phone email website isSample verified lastConfirmedAt notRecentlyConfirmed
+      published viewerRole rejectionReason
       locations {
         id name isTelehealth servesStates phone email
         acceptingNewPatients typicalWaitDays minAge maxAge languages
@@ -150,6 +156,7 @@ export function ClinicPage() {
   const [params] = useSearchParams();
   const highlighted = params.get('location');
   const [result, reexecute] = useQuery({ query: ClinicQuery, variables: { id } });
+  const { viewer } = useViewer();
   const clinic = result.data?.clinic;
 
   useEffect(() => {
@@ -203,6 +210,19 @@ export function ClinicPage() {
           ← Back to results
         </Link>
       </p>
+      {clinic.published === false && (
+        <div className="notice warn" role="note">
+          <p>
+            <strong>Preview.</strong> This is how the public will see the listing; it is not public yet.{' '}
+            {clinic.viewerRole && <Link to={`/portal/clinics/${clinic.id}`}>Back to your clinic</Link>}
+          </p>
+        </div>
+      )}
+      {viewer?.isPlatformAdmin && clinic.published && (
+        <Suspense fallback={null}>
+          <Unpublish clinicId={clinic.id} />
+        </Suspense>
+      )}
       <header className="clinic-header">
         <h1>{clinic.name}</h1>
         <p className="facts">
@@ -212,7 +232,16 @@ export function ClinicPage() {
             </span>
           )}
           {clinic.verified && <span className="badge ok">Verified by kapmap</span>}
-          {confirmed && <span className="badge">Listing confirmed {confirmed}</span>}
+          {clinic.notRecentlyConfirmed ? (
+            <span
+              className="badge warn"
+              title="The clinic has not confirmed this listing for 90 days or more: check with it before you go"
+            >
+              Not recently confirmed{confirmed && ` (last ${confirmed})`}
+            </span>
+          ) : (
+            confirmed && <span className="badge">Listing confirmed {confirmed}</span>
+          )}
         </p>
         {clinic.description && <p className="description">{clinic.description}</p>}
         <p className="contact">
@@ -242,6 +271,11 @@ export function ClinicPage() {
       {clinic.locations.map((l) => (
         <LocationDetails key={l.id} l={l} highlighted={l.id === highlighted} />
       ))}
+      {clinic.published !== false && (
+        <Suspense fallback={null}>
+          <ReportListing clinicId={clinic.id} locations={clinic.locations} />
+        </Suspense>
+      )}
     </article>
   );
 }

@@ -15,6 +15,7 @@ export interface MapLib {
   Source: typeof Lib.Source;
   Layer: typeof Lib.Layer;
   NavigationControl: typeof Lib.NavigationControl;
+  Marker: typeof Lib.Marker;
 }
 
 type StyleValue = Lib.MapProps['mapStyle'];
@@ -67,9 +68,10 @@ export interface CoreProps extends EngineProps {
 
 export function ClinicMapCore(props: CoreProps) {
   const { lib, mapStyle, options: opts } = props;
-  const { Map: MapGL, Source, Layer, NavigationControl } = lib;
+  const { Map: MapGL, Source, Layer, NavigationControl, Marker } = lib;
   const text = opts.textFont ? { 'text-font': opts.textFont } : {};
-  const { points, selectedId, hoveredId, onSelect, onHover, fitKey, origin, onSearchArea, label } = props;
+  const { points, selectedId, hoveredId, onSelect, onHover, fitKey, origin, onSearchArea, label, pin } =
+    props;
   const ref = useRef<Lib.MapRef>(null);
   const [style, setStyle] = useState<StyleValue | null>(typeof mapStyle === 'function' ? null : mapStyle);
   const [failed, setFailed] = useState<string | null>(null);
@@ -119,6 +121,8 @@ export function ClinicMapCore(props: CoreProps) {
       map.fitBounds(box, { padding: 48, maxZoom: 12, duration: 0 });
     } else if (box) {
       map.jumpTo({ center: box[0], zoom: 12 });
+    } else if (pin) {
+      map.jumpTo({ center: [pin.lng, pin.lat], zoom: 11 });
     } else if (origin) {
       map.jumpTo({ center: [origin.lng, origin.lat], zoom: 9 });
     } else {
@@ -131,6 +135,10 @@ export function ClinicMapCore(props: CoreProps) {
 
   const onClick = useCallback(
     (e: Lib.MapLayerMouseEvent) => {
+      if (pin) {
+        pin.onMove({ lat: e.lngLat.lat, lng: e.lngLat.lng });
+        return;
+      }
       const f = e.features?.[0];
       const map = ref.current;
       if (!f || !map) return;
@@ -150,7 +158,7 @@ export function ClinicMapCore(props: CoreProps) {
         onSelect?.(f.properties.id);
       }
     },
-    [onSelect],
+    [onSelect, pin],
   );
 
   const onMouseMove = useCallback(
@@ -207,6 +215,16 @@ export function ClinicMapCore(props: CoreProps) {
       >
         <NavigationControl showCompass={false} position="top-right" />
         {opts.extras}
+        {pin && (
+          <Marker
+            longitude={pin.lng}
+            latitude={pin.lat}
+            anchor="bottom"
+            draggable
+            color="#c2410c"
+            onDragEnd={(e) => pin.onMove({ lat: e.lngLat.lat, lng: e.lngLat.lng })}
+          />
+        )}
         {originData && (
           <Source id="origin" type="geojson" data={originData}>
             <Layer

@@ -22,4 +22,9 @@ export interface ClinicMapProps {
   label: string;
   /** Group nearby points into counted clusters. */
   cluster?: boolean | undefined;
+  /**
+   * A pin to place: drawn as a draggable marker, and moved where it is dropped or where the map is clicked.
+   * The location editor sets it; the points are then empty.
+   */
+  pin?: { lat: number; lng: number; onMove: (point: LatLng) => void } | null | undefined;
 }

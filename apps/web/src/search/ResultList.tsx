@@ -64,6 +64,11 @@ export function LocationCard({ location: l, distance, selected, hovered, onSelec
           {l.acceptingNewPatients ? 'Accepting new patients' : 'Not taking new patients'}
         </span>
         {wait && <span className="badge">{wait}</span>}
+        {l.clinic.notRecentlyConfirmed && (
+          <span className="badge warn" title="The clinic has not confirmed this listing for 90 days or more">
+            Not recently confirmed
+          </span>
+        )}
         {l.clinic.isSample && (
           <span className="badge sample" title="Fictional demo listing">
             Sample data

@@ -12,7 +12,7 @@ export const LocationSummary = graphql(`
     servesStates
     address { line1 city state postalCode }
     coordinates { lat lng }
-    clinic { id name isSample }
+    clinic { id name isSample notRecentlyConfirmed }
     offeredRoutes { route { code name } }
     acceptedConditions { code name }
   }

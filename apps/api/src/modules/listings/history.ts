@@ -22,7 +22,11 @@ export const ListingChange = builder.drizzleObject('listingChanges', {
         'clinic.create, clinic.update, clinic.confirm, clinic.verify, clinic.reject, clinic.unpublish, location.create, location.update, location.delete.',
     }),
     at: t.expose('at', { type: 'DateTime' }),
-    locationId: t.exposeID('locationId', { nullable: true }),
+    locationId: t.globalID({
+      nullable: true,
+      description: 'The Location’s ID, as in `Clinic.locations`; null for changes to the clinic itself.',
+      resolve: (c) => (c.locationId ? { type: 'Location', id: c.locationId } : null),
+    }),
     actorName: t.string({
       nullable: true,
       description: 'Who made it; null when their account was deleted.',

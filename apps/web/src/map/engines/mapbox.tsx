@@ -3,12 +3,12 @@ import '@mapbox/mapbox-gl-geocoder/dist/mapbox-gl-geocoder.css';
 import MapboxGeocoder from '@mapbox/mapbox-gl-geocoder';
 import mapboxgl from 'mapbox-gl';
 import { useMemo } from 'react';
-import { Layer, Map as MapGL, NavigationControl, Source, useControl } from 'react-map-gl/mapbox';
+import { Layer, Map as MapGL, Marker, NavigationControl, Source, useControl } from 'react-map-gl/mapbox';
 import { ClinicMapCore, type MapLib } from '../ClinicMapCore.js';
 import { type EngineProps, MAPBOX_STYLE } from '../engine.js';
 
 // react-map-gl gives both engines the same components; only their types name different map classes.
-const lib = { Map: MapGL, Source, Layer, NavigationControl } as unknown as MapLib;
+const lib = { Map: MapGL, Source, Layer, NavigationControl, Marker } as unknown as MapLib;
 
 /** Mapbox's own geocoder on the map: it answers addresses and places the offline ZIP table cannot. */
 function Geocoder({ token }: { token: string }) {

@@ -1,7 +1,7 @@
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
-import { Layer, Map as MapGL, NavigationControl, Source } from 'react-map-gl/maplibre';
+import { Layer, Map as MapGL, Marker, NavigationControl, Source } from 'react-map-gl/maplibre';
 import { ClinicMapCore, type CoreOptions, type MapLib } from '../ClinicMapCore.js';
 import type { EngineProps } from '../engine.js';
 import { addCounties, offlineStyle } from '../offline-style.js';
@@ -9,7 +9,7 @@ import { addCounties, offlineStyle } from '../offline-style.js';
 // Bundled, maplibre cannot find its worker by itself (STACK.md).
 setWorkerUrl(workerUrl);
 
-const lib: MapLib = { Map: MapGL, Source, Layer, NavigationControl };
+const lib: MapLib = { Map: MapGL, Source, Layer, NavigationControl, Marker };
 performance.mark('kapmap:engine-loaded');
 // The basemap starts loading with this chunk, not when the map mounts.
 const style = offlineStyle().then((s) => {

@@ -1,0 +1,37 @@
+import { useQuery } from 'urql';
+import { graphql, type ResultOf } from '../graphql/index.js';
+
+export const ViewerQuery = graphql(`
+  query Viewer {
+    viewer {
+      id displayName email emailVerified isPlatformAdmin
+      memberships { role clinic { id name verification published notRecentlyConfirmed } }
+    }
+  }
+`);
+
+export type Viewer = NonNullable<ResultOf<typeof ViewerQuery>['viewer']>;
+
+/**
+ * The signed-in user, or null. Signing in returns a User, which refreshes this query; `additionalTypenames`
+ * makes that true even while the answer is null (and so names no User).
+ */
+export function useViewer() {
+  const [result, refetch] = useQuery({
+    query: ViewerQuery,
+    context: VIEWER_CONTEXT,
+  });
+  return {
+    viewer: result.data?.viewer ?? null,
+    loading: result.fetching && !result.data,
+    error: result.error,
+    refetch: () => refetch({ requestPolicy: 'network-only' }),
+  };
+}
+
+const VIEWER_CONTEXT = { additionalTypenames: ['User', 'ClinicMembership'] };
+
+/** Where to go after signing in: only a path on this site, never another origin. */
+export function safeNext(next: string | null, fallback = '/portal'): string {
+  return next?.startsWith('/') && !next.startsWith('//') ? next : fallback;
+}

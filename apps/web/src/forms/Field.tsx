@@ -1,0 +1,94 @@
+import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from 'react';
+import { useId } from 'react';
+import type { FieldError, UseFormRegisterReturn } from 'react-hook-form';
+
+interface Common {
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: FieldError | undefined;
+  registration: UseFormRegisterReturn;
+}
+
+/** The message and hint a field is described by, wired to it for screen readers. */
+function useDescribed(hint: ReactNode, error: FieldError | undefined) {
+  const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error?.message ? `${id}-error` : undefined;
+  return {
+    id,
+    described: [hintId, errorId].filter(Boolean).join(' ') || undefined,
+    extras: (
+      <>
+        {hint && (
+          <span className="hint" id={hintId}>
+            {hint}
+          </span>
+        )}
+        {error?.message && (
+          <span className="field-error" id={errorId}>
+            {error.message}
+          </span>
+        )}
+      </>
+    ),
+  };
+}
+
+/** A labelled input with its hint and, as you type or from the server, the problem with it. */
+export function TextField({
+  label,
+  hint,
+  error,
+  registration,
+  ...input
+}: Common & Omit<InputHTMLAttributes<HTMLInputElement>, 'name'>) {
+  const { id, described, extras } = useDescribed(hint, error);
+  return (
+    <div className={`field${error ? ' invalid' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="text"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={described}
+        {...input}
+        {...registration}
+      />
+      {extras}
+    </div>
+  );
+}
+
+export function TextAreaField({
+  label,
+  hint,
+  error,
+  registration,
+  ...input
+}: Common & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'name'>) {
+  const { id, described, extras } = useDescribed(hint, error);
+  return (
+    <div className={`field${error ? ' invalid' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      <textarea
+        id={id}
+        rows={4}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={described}
+        {...input}
+        {...registration}
+      />
+      {extras}
+    </div>
+  );
+}
+
+/** A problem for the whole form: read out as soon as it appears. */
+export function FormAlert({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <div className="notice error" role="alert">
+      <p>{message}</p>
+    </div>
+  );
+}
