@@ -4,7 +4,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const apiMain = resolve(here, '../../api/dist/src/main.js');
@@ -231,4 +233,16 @@ export async function waitForMap(page: Page, count: number, unclustered = false)
     await page.waitForTimeout(200);
   }
   throw new Error(`the map did not draw ${count} locations: ${JSON.stringify(last)}`);
+}
+
+/** Fails on every serious or critical axe-core violation on the page as it is now (the map's canvas aside). */
+export async function expectAccessible(page: Page, what: string) {
+  const result = await new AxeBuilder({ page }).exclude('.maplibregl-canvas').analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    bad.map(
+      (v) =>
+        `${what}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    ),
+  ).toEqual([]);
 }

@@ -5,6 +5,7 @@ import {
   type Browser,
   e2eAvailable,
   ensureScreenshotDir,
+  expectAccessible,
   launchBrowser,
   rendered,
   startApp,
@@ -66,6 +67,7 @@ describe.runIf(run)('a clinic listing itself, end to end in Chromium', () => {
       .toEqual(['Use at least 8 characters.']);
     await page.getByLabel('Password', { exact: true }).fill('a calm sample clinic phrase');
     await expect.poll(() => page.locator('.field-error').count()).toBe(0);
+    await expectAccessible(page, 'sign-up');
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.waitForURL(`${app.url}/portal`);
     await page.getByRole('heading', { name: 'Add your clinic' }).waitFor();
@@ -139,10 +141,12 @@ describe.runIf(run)('a clinic listing itself, end to end in Chromium', () => {
     await expect.poll(async () => (await pinPosition()).lng).toBeGreaterThan(placed.lng);
     pins['East Helena clinic'] = await pinPosition();
     await page.screenshot({ path: `${shots}/portal-location-editor.png`, fullPage: true });
+    await expectAccessible(page, 'location editor');
     await page.getByRole('button', { name: 'Add location' }).click();
     await page.waitForURL(/\/portal\/clinics\/[^/]+$/);
     await page.getByRole('link', { name: 'Edit East Helena clinic', exact: true }).waitFor();
     await page.screenshot({ path: `${shots}/portal-clinic.png`, fullPage: true });
+    await expectAccessible(page, 'clinic portal');
   });
 
   it('is verified by a platform admin made with create-admin', async () => {
@@ -155,6 +159,7 @@ describe.runIf(run)('a clinic listing itself, end to end in Chromium', () => {
     await page.getByRole('link', { name: 'Admin' }).click();
     await page.getByRole('heading', { name: 'Big Sky Sample Ketamine Care (fictional)' }).waitFor();
     await page.screenshot({ path: `${shots}/admin.png`, fullPage: true });
+    await expectAccessible(page, 'admin');
     await page
       .getByRole('button', { name: 'Verify and publish Big Sky Sample Ketamine Care (fictional)' })
       .click();

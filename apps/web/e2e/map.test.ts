@@ -1,4 +1,3 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -7,6 +6,7 @@ import {
   cspViolations,
   e2eAvailable,
   ensureScreenshotDir,
+  expectAccessible,
   launchBrowser,
   rendered,
   startApp,
@@ -65,17 +65,6 @@ async function searchFor(page: Page, place: string) {
   await page.getByLabel('ZIP code or city').fill(place);
   await page.getByLabel('ZIP code or city').press('Enter');
   await page.locator('ol[aria-label="Clinics, nearest first"] > li').first().waitFor();
-}
-
-async function axe(page: Page, what: string) {
-  const result = await new AxeBuilder({ page }).exclude('.maplibregl-canvas').analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(
-    bad.map(
-      (v) =>
-        `${what}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-    ),
-  ).toEqual([]);
 }
 
 describe.runIf(run)('the map web app in Chromium', () => {
@@ -317,7 +306,7 @@ describe.runIf(run)('the map web app in Chromium', () => {
     const wide = await browser.newPage(1280, 900);
     await searchFor(wide, '27609');
     await waitForMap(wide, await total(wide));
-    await axe(wide, 'search at 1280 px');
+    await expectAccessible(wide, 'search at 1280 px');
     await wide.screenshot({ path: `${dir}/search-1280.png` });
 
     const phone = await browser.newPage(375, 812);
@@ -326,14 +315,14 @@ describe.runIf(run)('the map web app in Chromium', () => {
     await waitForMap(phone, await total(phone));
     // Nothing is wider than the phone: no sideways scrolling.
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
-    await axe(phone, 'search at 375 px');
+    await expectAccessible(phone, 'search at 375 px');
     await phone.screenshot({ path: `${dir}/search-375.png`, fullPage: false });
 
     await wide.locator('ol[aria-label="Clinics, nearest first"] > li h3 a').first().click();
     await wide.waitForURL(/\/clinics\//);
     await wide.locator('section.location').first().waitFor();
     await waitForMap(wide, await wide.locator('section.location').count());
-    await axe(wide, 'clinic page');
+    await expectAccessible(wide, 'clinic page');
     await wide.screenshot({ path: `${dir}/clinic-1280.png`, fullPage: true });
     console.log(`screenshots: ${dir}`);
     await wide.close();
