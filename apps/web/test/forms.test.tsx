@@ -93,3 +93,14 @@ describe('the location form and the API’s LocationInput', () => {
     expect(toFormPath(v, ['servesStates', 3])).toEqual(['servesStates']);
   });
 });
+
+describe('where sign-in goes next', () => {
+  it('follows only a path on this site, never another origin', async () => {
+    const { safeNext } = await import('../src/account/viewer.js');
+    expect(safeNext('/portal/clinics/abc?x=1')).toBe('/portal/clinics/abc?x=1');
+    expect(safeNext('//evil.example/')).toBe('/portal');
+    expect(safeNext('/\\evil.example/')).toBe('/portal');
+    expect(safeNext('https://evil.example/')).toBe('/portal');
+    expect(safeNext(null)).toBe('/portal');
+  });
+});

@@ -33,5 +33,6 @@ const VIEWER_CONTEXT = { additionalTypenames: ['User', 'ClinicMembership'] };
 
 /** Where to go after signing in: only a path on this site, never another origin. */
 export function safeNext(next: string | null, fallback = '/portal'): string {
-  return next?.startsWith('/') && !next.startsWith('//') ? next : fallback;
+  // Not `//host` nor `/\host`: browsers read both as another origin.
+  return next && /^\/(?![/\\])/.test(next) ? next : fallback;
 }
