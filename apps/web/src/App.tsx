@@ -1,9 +1,10 @@
 import type { Client } from '@urql/core';
 import { lazy, type ReactNode, Suspense } from 'react';
-import { Link, Route, Routes } from 'react-router';
+import { Route, Routes } from 'react-router';
 import { Provider } from 'urql';
 import { ClinicPage } from './clinic/ClinicPage.js';
 import { Layout } from './components/Layout.js';
+import { Loading, NotFound } from './components/Notices.js';
 import { SearchPage } from './search/SearchPage.js';
 
 // The public map and clinic pages load first; accounts, the portal and administration are their own chunks.
@@ -20,29 +21,8 @@ const ClinicPortalPage = lazy(() => portal().then((m) => ({ default: m.ClinicPor
 const LocationEditorPage = lazy(() => portal().then((m) => ({ default: m.LocationEditorPage })));
 const AdminPage = lazy(() => portal().then((m) => ({ default: m.AdminPagePage })));
 
-function NotFound() {
-  return (
-    <div className="notice empty">
-      <h1>Page not found</h1>
-      <p>
-        <Link to="/">Search for clinics</Link>
-      </p>
-    </div>
-  );
-}
-
 function Page({ children }: { children: ReactNode }) {
-  return (
-    <Suspense
-      fallback={
-        <p className="notice" role="status">
-          Loading…
-        </p>
-      }
-    >
-      {children}
-    </Suspense>
-  );
+  return <Suspense fallback={<Loading />}>{children}</Suspense>;
 }
 
 export function App({ client }: { client: Client }) {

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import type { Viewer } from '../account/viewer.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { Loading, NotFound } from '../components/Notices.js';
 import { FormAlert } from '../forms/Field.js';
 import { ReasonForm } from '../forms/ReasonForm.js';
 import { serverProblem } from '../forms/resolver.js';
@@ -47,22 +48,9 @@ export function AdminPage({ viewer }: { viewer: Viewer }) {
     document.title = 'Administration · kapmap';
   }, []);
 
-  if (!viewer.isPlatformAdmin)
-    return (
-      <div className="notice empty">
-        <h1>Page not found</h1>
-        <p>
-          <Link to="/">Search for clinics</Link>
-        </p>
-      </div>
-    );
+  if (!viewer.isPlatformAdmin) return <NotFound />;
   if (result.error) return <ErrorNotice error={result.error} onRetry={refresh} />;
-  if (!result.data)
-    return (
-      <p className="notice" role="status">
-        Loading the queues…
-      </p>
-    );
+  if (!result.data) return <Loading what="Loading the queues…" />;
   const { clinicsAwaitingVerification: clinics, providersAwaitingVerification: providers } = result.data;
   const reports = result.data.openListingReports;
 

@@ -3,9 +3,10 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { useViewer } from '../account/viewer.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { Loading } from '../components/Notices.js';
 import { graphql, type ResultOf } from '../graphql/index.js';
 import { MapView } from '../map/MapView.js';
-import { formatPhone, formatPrice, formatWait, safeWebUrl, telHref } from '../search/format.js';
+import { formatDate, formatPhone, formatPrice, formatWait, safeWebUrl, telHref } from '../search/format.js';
 
 // Forms load only when they are shown: the public page stays light.
 const ReportListing = lazy(() => import('./listing-actions.js').then((m) => ({ default: m.ReportListing })));
@@ -169,11 +170,7 @@ export function ClinicPage() {
   );
 
   if (result.fetching && !result.data) {
-    return (
-      <p className="notice" role="status">
-        Loading the clinic…
-      </p>
-    );
+    return <Loading what="Loading the clinic…" />;
   }
   if (result.error) {
     return <ErrorNotice error={result.error} onRetry={() => reexecute({ requestPolicy: 'network-only' })} />;
@@ -191,9 +188,7 @@ export function ClinicPage() {
   }
 
   const website = safeWebUrl(clinic.website);
-  const confirmed = clinic.lastConfirmedAt
-    ? new Date(clinic.lastConfirmedAt).toLocaleDateString('en-US', { dateStyle: 'long' })
-    : null;
+  const confirmed = formatDate(clinic.lastConfirmedAt);
 
   return (
     <article className="clinic-page">

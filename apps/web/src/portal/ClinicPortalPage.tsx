@@ -5,11 +5,12 @@ import { Link, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { z } from 'zod';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { Loading } from '../components/Notices.js';
 import { FormAlert, TextField } from '../forms/Field.js';
 import { schemaResolver, serverProblem, showServerError } from '../forms/resolver.js';
 import { graphql, type ResultOf } from '../graphql/index.js';
+import { formatDate, formatDateTime } from '../search/format.js';
 import { ClinicForm, clinicInput } from './ClinicForm.js';
-import { formatDate, formatDateTime } from './dates.js';
 import { ReportItem } from './ReportItem.js';
 import { StatusBadge } from './status.js';
 
@@ -288,12 +289,7 @@ export function ClinicPortalPage() {
     document.title = clinic ? `${clinic.name} · Your clinics · kapmap` : 'Your clinic · kapmap';
   }, [clinic]);
 
-  if (result.fetching && !result.data)
-    return (
-      <p className="notice" role="status">
-        Loading your clinic…
-      </p>
-    );
+  if (result.fetching && !result.data) return <Loading what="Loading your clinic…" />;
   if (result.error) return <ErrorNotice error={result.error} onRetry={refresh} />;
   if (!clinic?.viewerRole)
     return (

@@ -4,6 +4,7 @@ import { type FieldError, useForm } from 'react-hook-form';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useClient, useMutation, useQuery } from 'urql';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { Loading } from '../components/Notices.js';
 import { FormAlert, TextField } from '../forms/Field.js';
 import { schemaResolver, showServerError } from '../forms/resolver.js';
 import { graphql } from '../graphql/index.js';
@@ -100,20 +101,14 @@ function LocationForm({
 
   /** Puts the pin where the address is (or its ZIP code's centre). */
   async function placePin() {
+    // The ZIP code is checked by the form's own rules (the API's schema), not by a second copy of them here.
+    if (!(await form.trigger('postalCode', { shouldFocus: true }))) return;
     const [addressLine1, city, state, postalCode] = form.getValues([
       'addressLine1',
       'city',
       'state',
       'postalCode',
     ]);
-    if (!/^\d{5}$/.test(postalCode.trim())) {
-      form.setError(
-        'postalCode',
-        { type: 'validate', message: 'Enter a 5-digit ZIP code.' },
-        { shouldFocus: true },
-      );
-      return;
-    }
     setPlacing({ busy: true, note: null });
     const res = await client
       .query(
@@ -405,12 +400,7 @@ export function LocationEditorPage() {
 
   const error = choices.error ?? existing.error;
   if (error) return <ErrorNotice error={error} />;
-  if (!choices.data || (locationId && existing.fetching && !existing.data))
-    return (
-      <p className="notice" role="status">
-        Loading…
-      </p>
-    );
+  if (!choices.data || (locationId && existing.fetching && !existing.data)) return <Loading />;
   if (locationId && location?.clinic.viewerRole !== 'ADMIN')
     return (
       <div className="notice empty">

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { FormAlert, TextField } from '../forms/Field.js';
 import { schemaResolver, showServerError } from '../forms/resolver.js';
 import { graphql } from '../graphql/index.js';
-import { formatDateTime } from './dates.js';
+import { formatDateTime } from '../search/format.js';
 
 const ResolveReport = graphql(`
   mutation ResolveListingReport($id: ID!, $resolution: String!) {

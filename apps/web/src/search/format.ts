@@ -1,4 +1,4 @@
-/** Display helpers shared by result cards and the clinic page. */
+/** Display helpers shared by result cards, the clinic page, the portal and the admin page. */
 
 export function formatDistance(miles: number): string {
   if (miles < 0.1) return 'less than 0.1 mi';
@@ -41,4 +41,13 @@ export function safeWebUrl(url: string | null | undefined): string | null {
   } catch {
     return null;
   }
+}
+
+/** Dates as the portal shows them: "November 22, 2026"; null stays null. */
+export function formatDate(iso: string | null | undefined): string | null {
+  return iso ? new Date(iso).toLocaleDateString('en-US', { dateStyle: 'long' }) : null;
+}
+
+export function formatDateTime(iso: string): string {
+  return new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' });
 }
