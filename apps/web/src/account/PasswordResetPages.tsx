@@ -7,15 +7,19 @@ import { z } from 'zod';
 import { FormAlert, TextField } from '../forms/Field.js';
 import { schemaResolver, serverProblem, showServerError } from '../forms/resolver.js';
 import { graphql } from '../graphql/index.js';
+import { SignedInUser } from './viewer.js';
 
 const RequestReset = graphql(`
   mutation RequestPasswordReset($email: String!) { requestPasswordReset(email: $email) }
 `);
-const ResetPassword = graphql(`
+const ResetPassword = graphql(
+  `
   mutation ResetPassword($input: ResetPasswordInput!) {
-    resetPassword(input: $input) { id displayName email emailVerified isPlatformAdmin memberships { role } }
+    resetPassword(input: $input) { ...SignedInUser }
   }
-`);
+`,
+  [SignedInUser],
+);
 
 const RequestSchema = z.object({ email: emailField });
 const ResetSchema = z.object({ newPassword: passwordLengthField });

@@ -6,13 +6,16 @@ import { useMutation } from 'urql';
 import { FormAlert, TextField } from '../forms/Field.js';
 import { schemaResolver, serverProblem } from '../forms/resolver.js';
 import { graphql } from '../graphql/index.js';
-import { safeNext } from './viewer.js';
+import { SignedInUser, safeNext } from './viewer.js';
 
-const SignIn = graphql(`
+const SignIn = graphql(
+  `
   mutation SignIn($input: SignInInput!) {
-    signIn(input: $input) { id displayName email emailVerified isPlatformAdmin memberships { role } }
+    signIn(input: $input) { ...SignedInUser }
   }
-`);
+`,
+  [SignedInUser],
+);
 
 interface Values {
   email: string;

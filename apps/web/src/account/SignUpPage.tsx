@@ -6,13 +6,16 @@ import { useMutation } from 'urql';
 import { FormAlert, TextField } from '../forms/Field.js';
 import { schemaResolver, showServerError } from '../forms/resolver.js';
 import { graphql } from '../graphql/index.js';
-import { safeNext } from './viewer.js';
+import { SignedInUser, safeNext } from './viewer.js';
 
-const SignUp = graphql(`
+const SignUp = graphql(
+  `
   mutation SignUp($input: SignUpInput!) {
-    signUp(input: $input) { id displayName email emailVerified isPlatformAdmin memberships { role } }
+    signUp(input: $input) { ...SignedInUser }
   }
-`);
+`,
+  [SignedInUser],
+);
 
 interface Values {
   displayName: string;

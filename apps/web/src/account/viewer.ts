@@ -10,6 +10,14 @@ export const ViewerQuery = graphql(`
   }
 `);
 
+/**
+ * What signing in, signing up and resetting a password answer with: a User (and its memberships), so urql's
+ * cache refreshes every query that showed the viewer or their clinics.
+ */
+export const SignedInUser = graphql(`
+  fragment SignedInUser on User { id displayName email emailVerified isPlatformAdmin memberships { role } }
+`);
+
 export type Viewer = NonNullable<ResultOf<typeof ViewerQuery>['viewer']>;
 
 /**
