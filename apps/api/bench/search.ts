@@ -11,6 +11,7 @@
  * Each server runs in a child process of its own, so the load generator does not share its event loop.
  */
 import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -24,6 +25,7 @@ import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { buildSchema } from 'graphql';
 import postgres from 'postgres';
+import { createSealer } from '../src/modules/referrals/sealing.js';
 import { createServer } from '../src/server.js';
 import { CITY_CENTRES } from './cities.js';
 
@@ -92,7 +94,12 @@ async function serveBare(url: string): Promise<number> {
 
 async function serveGraphql(url: string): Promise<number> {
   const db = await createDb({ url, maxConnections: POOL });
-  const app = await createServer({ db: db.db, geocoder: offlineGeocoder(), logLevel: 'silent' });
+  const app = await createServer({
+    db: db.db,
+    geocoder: offlineGeocoder(),
+    sealer: createSealer(randomBytes(32)),
+    logLevel: 'silent',
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return (app.server.address() as { port: number }).port;
 }

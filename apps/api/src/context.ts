@@ -1,6 +1,8 @@
 import type { Database } from '@kapmap/db/client';
 import type { Geocoder } from '@kapmap/geo';
 import type { Viewer } from './modules/accounts/sessions.js';
+import type { AccessRecorder } from './modules/referrals/access-log.js';
+import type { Sealer } from './modules/referrals/sealing.js';
 
 /** Sets and clears the session cookie on the response being built. */
 export interface SessionCookie {
@@ -19,4 +21,10 @@ export interface Context {
   sessionCookie: SessionCookie;
   /** Where the web app is reached, for links in emails: `http://localhost:4000`. */
   publicUrl: string;
+  /** Seals and opens patient data in referrals. */
+  sealer: Sealer;
+  /** Writes who read which protected fields of which referral: every read of patient data goes through it. */
+  accessLog: AccessRecorder;
+  /** GET or POST: patient data is only ever sent in answer to a POST, never to a GET a proxy might keep. */
+  httpMethod: string;
 }

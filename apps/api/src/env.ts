@@ -72,8 +72,33 @@ const schema = z.object({
   SECURE_COOKIES: boolean.optional(),
   /** Behind a reverse proxy you run: take the client's address from X-Forwarded-For. */
   TRUST_PROXY: boolean.default(false),
+  /**
+   * The key that seals patient data in referrals (AES-256-GCM): 32 random bytes as base64 or hex. Required
+   * with NODE_ENV=production; otherwise, when unset, a key is generated into PHI_KEY_FILE on first start.
+   */
+  PHI_KEY: z
+    .string()
+    .regex(
+      /^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/,
+      'must be 32 random bytes as 64 hex digits or base64 (openssl rand -base64 32)',
+    )
+    .optional(),
+  PHI_KEY_FILE: z
+    .string()
+    .min(1, 'must not be empty')
+    .default(join(workspaceRoot(), '.data', 'phi.key')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+});
+
+const checked = schema.superRefine((env, ctx) => {
+  if (env.NODE_ENV === 'production' && !env.PHI_KEY)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PHI_KEY'],
+      message:
+        'is required with NODE_ENV=production: patient data is sealed under it (generate one with openssl rand -base64 32 and keep it in your secret store)',
+    });
 });
 
 export type Env = z.infer<typeof schema>;
@@ -84,7 +109,7 @@ export class ConfigError extends Error {
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
-  const result = schema.safeParse(cleaned);
+  const result = checked.safeParse(cleaned);
   if (result.success) return result.data;
   const lines = result.error.issues.map((i) => {
     const name = String(i.path[0]);

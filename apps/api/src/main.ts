@@ -3,6 +3,8 @@ import { prepareDatabase } from '@kapmap/db/seed';
 import { MapboxGeocoder, offlineGeocoder } from '@kapmap/geo';
 import { ConfigError, loadEnv } from './env.js';
 import { createSender, startOutboxWorker } from './modules/accounts/outbox.js';
+import { createSealer, keyFromFile, parseKey } from './modules/referrals/sealing.js';
+import { checkSealerOpens } from './modules/referrals/store.js';
 import { createServer } from './server.js';
 
 try {
@@ -30,8 +32,17 @@ try {
         onError: (error) => console.warn(`Mapbox geocoding failed; answering offline: ${String(error)}`),
       })
     : offlineGeocoder();
+  const phiKey = env.PHI_KEY ? { key: parseKey(env.PHI_KEY), created: false } : keyFromFile(env.PHI_KEY_FILE);
+  const sealer = createSealer(phiKey.key);
+  if (phiKey.created)
+    console.log(`Generated a patient-data key in ${env.PHI_KEY_FILE} (keep it with the data).`);
+  // A wrong key must stop the server at start, not fail on the first referral someone opens.
+  await checkSealerOpens(db.db, sealer).catch((error: unknown) => {
+    throw new ConfigError(`kapmap cannot open the patient data in ${where}: ${String(error)}`);
+  });
   const app = await createServer({
     db: db.db,
+    sealer,
     geocoder,
     maxBodyBytes: env.MAX_BODY_BYTES,
     logLevel: env.LOG_LEVEL,

@@ -16,6 +16,8 @@ import type { Context } from './context.js';
 import { formatError } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
 import { loadViewer } from './modules/accounts/sessions.js';
+import { accessRecorder } from './modules/referrals/access-log.js';
+import type { Sealer } from './modules/referrals/sealing.js';
 import { registerWebApp, type WebOptions } from './web.js';
 
 /** graphql-armor's rules throw by default, which Apollo answers with a 500; report a validation error instead. */
@@ -27,6 +29,8 @@ const reportAsValidationError = {
 export interface ServerOptions {
   db: Database;
   geocoder: Geocoder;
+  /** Seals patient data in referrals under the configured key. */
+  sealer: Sealer;
   /** Requests with a larger body get 413. */
   maxBodyBytes?: number;
   logLevel?: string;
@@ -102,6 +106,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
         viewer,
         ip: request.ip,
         publicUrl,
+        sealer: options.sealer,
+        accessLog: accessRecorder(options.db),
+        httpMethod: request.method,
         sessionCookie: {
           start: (value, expiresAt) =>
             void reply.setCookie(cookieName, value, {

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { prepareDatabase } from '@kapmap/db/seed';
 import { createTestDb, type TestDb } from '@kapmap/db/testing';
 import { offlineGeocoder } from '@kapmap/geo';
 import type { FastifyInstance } from 'fastify';
+import { createSealer } from '../src/modules/referrals/sealing.js';
 import { createServer } from '../src/server.js';
 import type { WebOptions } from '../src/web.js';
 
@@ -49,6 +51,8 @@ export async function startApi(
     /** Serve a web app too, as `pnpm start` does. */
     web?: WebOptions;
     secureCookies?: boolean;
+    /** The patient-data key: a random one per test database unless given. */
+    phiKey?: Buffer;
   } = {},
 ): Promise<Api> {
   const sqlLog: string[] = [];
@@ -63,6 +67,7 @@ export async function startApi(
   const app = await createServer({
     db: db.db,
     geocoder: offlineGeocoder(),
+    sealer: createSealer(options.phiKey ?? randomBytes(32)),
     logLevel: 'silent',
     publicUrl: 'http://kapmap.test',
     secureCookies: options.secureCookies ?? false,

@@ -1,4 +1,5 @@
-import { emailOutbox, users } from '@kapmap/db/schema';
+import { emailOutbox, providerProfiles, users } from '@kapmap/db/schema';
+import { isValidNpi } from '@kapmap/validation';
 import { and, desc, eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { Agent, Api } from './harness.js';
@@ -41,4 +42,28 @@ export async function emailedToken(api: Api, to: string, path: string): Promise<
     if (match?.[1]) return match[1];
   }
   throw new Error(`no email to ${to} with a link to ${path}`);
+}
+
+/** The n-th valid NPI of the test range (ten digits with a Luhn check digit), for fictional providers. */
+export function fictionalNpi(n: number): string {
+  for (let check = 0; check < 10; check++) {
+    const npi = `1${String(100000000 + n).slice(1, 9)}${check}`;
+    if (isValidNpi(npi)) return npi;
+  }
+  throw new Error('no check digit found');
+}
+
+/** A signed-in referring provider whose NPI a platform admin has verified (in the database, as verifyProvider does). */
+export async function verifiedProvider(api: Api, email: string, n = 1) {
+  const agent = await signedUp(api, email, `Dr ${email.split('@')[0]}`);
+  const res = await agent.gql(
+    `mutation ($npi: String!) { registerAsProvider(input: { npi: $npi, name: "Dr Fictional ${n}", practice: "Sample Family Practice", specialty: "Psychiatry", state: "NC" }) { npi } }`,
+    { npi: fictionalNpi(n) },
+  );
+  expect(res.errors).toBeUndefined();
+  await api.db.db
+    .update(providerProfiles)
+    .set({ verifiedAt: new Date() })
+    .where(eq(providerProfiles.userId, agent.userId));
+  return agent;
 }

@@ -8,6 +8,7 @@ export const relations = defineRelations(schema, (r) => ({
     invitations: r.many.clinicInvitations(),
     reports: r.many.listingReports(),
     changes: r.many.listingChanges(),
+    referrals: r.many.referrals(),
   },
   users: {
     memberships: r.many.clinicMembers(),
@@ -52,6 +53,29 @@ export const relations = defineRelations(schema, (r) => ({
       from: r.locations.id.through(r.locationInsurance.locationId),
       to: r.insurancePayers.code.through(r.locationInsurance.payerCode),
     }),
+  },
+  referrals: {
+    sender: r.one.users({ from: r.referrals.senderId, to: r.users.id, optional: false }),
+    senderProfile: r.one.providerProfiles({ from: r.referrals.senderId, to: r.providerProfiles.userId }),
+    clinic: r.one.clinics({ from: r.referrals.clinicId, to: r.clinics.id, optional: false }),
+    location: r.one.locations({ from: r.referrals.locationId, to: r.locations.id, optional: false }),
+    route: r.one.routes({ from: r.referrals.routeCode, to: r.routes.code }),
+    payer: r.one.insurancePayers({ from: r.referrals.payerCode, to: r.insurancePayers.code }),
+    events: r.many.referralEvents(),
+    messages: r.many.referralMessages(),
+    accessLog: r.many.referralAccessLog(),
+  },
+  referralEvents: {
+    referral: r.one.referrals({ from: r.referralEvents.referralId, to: r.referrals.id, optional: false }),
+    actor: r.one.users({ from: r.referralEvents.actorId, to: r.users.id }),
+  },
+  referralMessages: {
+    referral: r.one.referrals({ from: r.referralMessages.referralId, to: r.referrals.id, optional: false }),
+    author: r.one.users({ from: r.referralMessages.authorId, to: r.users.id }),
+  },
+  referralAccessLog: {
+    referral: r.one.referrals({ from: r.referralAccessLog.referralId, to: r.referrals.id, optional: false }),
+    actor: r.one.users({ from: r.referralAccessLog.actorId, to: r.users.id }),
   },
   locationRoutes: {
     location: r.one.locations({ from: r.locationRoutes.locationId, to: r.locations.id, optional: false }),

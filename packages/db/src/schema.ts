@@ -400,3 +400,119 @@ export const listingChanges = pgTable(
   },
   (t) => [index('listing_changes_clinic_idx').on(t.clinicId, t.at)],
 );
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Closed-loop referrals (FHIR ServiceRequest with its Task). Protected health information is never stored in
+ * clear: each `*_sealed` column holds AES-256-GCM ciphertext written by the API (`k<key id>.<iv>.<tag>.<data>`,
+ * base64url), bound to its row's id, so a copied ciphertext cannot be read as another referral's.
+ * ---------------------------------------------------------------------------------------------------------- */
+
+/** The loop: sent → received → accepted → scheduled → completed; or declined by the clinic; or cancelled by the sender. */
+export const referralStatus = pgEnum('referral_status', [
+  'sent',
+  'received',
+  'accepted',
+  'scheduled',
+  'completed',
+  'declined',
+  'cancelled',
+]);
+export const referralUrgency = pgEnum('referral_urgency', ['routine', 'soon', 'urgent']);
+export const referralDeclineReason = pgEnum('referral_decline_reason', [
+  'not_a_candidate',
+  'not_accepting_new_patients',
+  'insurance_not_accepted',
+  'outside_service_area',
+  'unable_to_contact',
+  'other',
+]);
+
+export const referrals = pgTable(
+  'referrals',
+  {
+    id: uuid('id').primaryKey(),
+    senderId: uuid('sender_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    clinicId: uuid('clinic_id')
+      .notNull()
+      .references(() => clinics.id, { onDelete: 'restrict' }),
+    locationId: uuid('location_id')
+      .notNull()
+      .references(() => locations.id, { onDelete: 'restrict' }),
+    /** Chosen by the sender's client for each send: a retried send finds the referral its first try made. */
+    idempotencyKey: text('idempotency_key').notNull(),
+    status: referralStatus('status').notNull().default('sent'),
+    urgency: referralUrgency('urgency').notNull(),
+    conditionCodes: text('condition_codes').array().notNull().default(sql`'{}'::text[]`),
+    routeCode: text('route_code').references(() => routes.code),
+    /** A payer code, or null when the patient will pay for themselves. */
+    payerCode: text('payer_code').references(() => insurancePayers.code),
+    /** The patient's identity, contact, reason, note, medications and safety screening, sealed (JSON inside). */
+    patientSealed: text('patient_sealed').notNull(),
+    scheduledFor: timestamp('scheduled_for', { withTimezone: true }),
+    declineReason: referralDeclineReason('decline_reason'),
+    /** The clinic's note on declining, or the sender's on cancelling: it may name the patient, so it is sealed. */
+    closingNoteSealed: text('closing_note_sealed'),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('referrals_sender_idempotency_key').on(t.senderId, t.idempotencyKey),
+    index('referrals_sender_idx').on(t.senderId, t.updatedAt),
+    index('referrals_clinic_idx').on(t.clinicId, t.status, t.updatedAt),
+    index('referrals_location_idx').on(t.locationId),
+    check('referrals_scheduled_has_date', sql`${t.status} <> 'scheduled' OR ${t.scheduledFor} IS NOT NULL`),
+    check('referrals_declined_has_reason', sql`${t.status} <> 'declined' OR ${t.declineReason} IS NOT NULL`),
+  ],
+);
+
+/** Every step of a referral's loop (FHIR Task history): who took it, when, from which status to which. */
+export const referralEvents = pgTable(
+  'referral_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    referralId: uuid('referral_id')
+      .notNull()
+      .references(() => referrals.id, { onDelete: 'cascade' }),
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    fromStatus: referralStatus('from_status'),
+    toStatus: referralStatus('to_status').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // One event per status reached: a step repeated by a racing request cannot be recorded twice.
+    uniqueIndex('referral_events_referral_status_key').on(t.referralId, t.toStatus),
+    index('referral_events_referral_idx').on(t.referralId, t.at),
+  ],
+);
+
+/** Short notes between the sender and the clinic on one referral. The text is sealed. */
+export const referralMessages = pgTable(
+  'referral_messages',
+  {
+    id: uuid('id').primaryKey(),
+    referralId: uuid('referral_id')
+      .notNull()
+      .references(() => referrals.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
+    bodySealed: text('body_sealed').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('referral_messages_referral_idx').on(t.referralId, t.at)],
+);
+
+/** Who read which protected fields of which referral, and when: one row per read, never updated. */
+export const referralAccessLog = pgTable(
+  'referral_access_log',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    referralId: uuid('referral_id')
+      .notNull()
+      .references(() => referrals.id, { onDelete: 'cascade' }),
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    /** `patient.name`, `patient.dateOfBirth`, `messages`, `fhir`, … */
+    fields: text('fields').array().notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('referral_access_log_referral_idx').on(t.referralId, t.at)],
+);

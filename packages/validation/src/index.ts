@@ -1,2 +1,3 @@
 export * from './accounts.js';
 export * from './listings.js';
+export * from './referrals.js';

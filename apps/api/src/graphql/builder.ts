@@ -74,7 +74,8 @@ export const builder = new SchemaBuilder<PothosTypes>({
       }
     },
     nodeQueryOptions: {
-      description: 'Any public object by its global ID; null when it does not exist or is not public.',
+      description:
+        'Any object the signed-in user (or the public) may see, by its global ID; null when it does not exist or they may not see it.',
       resolve: async (_root, { id }, ctx, _info, resolveNode) =>
         (await isVisible(ctx, id)) ? resolveNode(id) : null,
     },

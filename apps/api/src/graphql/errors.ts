@@ -33,7 +33,8 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'SIGN_IN_FAILED'
   | 'TOO_MANY_ATTEMPTS'
-  | 'LINK_INVALID';
+  | 'LINK_INVALID'
+  | 'BAD_REQUEST';
 
 export function coded(code: ErrorCode, message: string, field?: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...(field ? { field } : {}) } });

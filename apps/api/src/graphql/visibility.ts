@@ -1,4 +1,4 @@
-import { clinics, locations } from '@kapmap/db/schema';
+import { clinics, locations, referrals } from '@kapmap/db/schema';
 import { and, eq, inArray, or, type SQL } from 'drizzle-orm';
 import type { Context } from '../context.js';
 
@@ -63,6 +63,24 @@ export async function isVisible(ctx: Context, id: { typename: string; id: string
         .select({ id: locations.id })
         .from(locations)
         .where(and(eq(locations.id, id.id), locationSql(ctx)));
+      return rows.length > 0;
+    }
+    case 'Referral': {
+      // Only its sender and the receiving clinic's members: platform admins are not parties.
+      const viewer = ctx.viewer;
+      if (!viewer) return false;
+      const ids = memberClinicIds(ctx);
+      const rows = await ctx.db
+        .select({ id: referrals.id })
+        .from(referrals)
+        .where(
+          and(
+            eq(referrals.id, id.id),
+            ids.length === 0
+              ? eq(referrals.senderId, viewer.userId)
+              : or(eq(referrals.senderId, viewer.userId), inArray(referrals.clinicId, ids)),
+          ),
+        );
       return rows.length > 0;
     }
     default:
