@@ -1,21 +1,38 @@
-import { clinicMembers, clinics, listingReports, locations, users } from '@kapmap/db/schema';
+import {
+  clinicMembers,
+  clinics,
+  listingReports,
+  locations,
+  providerProfiles,
+  users,
+} from '@kapmap/db/schema';
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, type Api, startApi } from './harness.js';
-import { platformAdmin, signedUp } from './people.js';
+import { platformAdmin, signedUp, verifiedProvider } from './people.js';
+import { referralInput, SEND } from './referral-fixtures.js';
 
 /**
  * The authorization matrix: every mutation and every non-public read, asked by each role, with exactly the
  * outcome each must get. What a role may not see answers as NOT_FOUND or null, as an ID that does not exist.
  */
-type Role = 'anonymous' | 'provider' | 'staffA' | 'adminA' | 'adminB' | 'platform';
-const ROLES: Role[] = ['anonymous', 'provider', 'staffA', 'adminA', 'adminB', 'platform'];
+type Role = 'anonymous' | 'provider' | 'otherProvider' | 'staffA' | 'adminA' | 'adminB' | 'platform';
+const ROLES: Role[] = ['anonymous', 'provider', 'otherProvider', 'staffA', 'adminA', 'adminB', 'platform'];
 /** 'ok': data; 'null': the field answered null (as for a missing row); otherwise the error code. */
 type Outcome = 'ok' | 'null' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND';
 
 let api: Api;
 const as = {} as Record<Role, Agent & { userId?: string }>;
-const ids = {} as { clinicA: string; clinicB: string; locA: string; locB: string; providerUser: string };
+const ids = {} as {
+  clinicA: string;
+  clinicB: string;
+  locA: string;
+  locB: string;
+  providerUser: string;
+  /** A referral from `provider` to clinic A's location. */
+  referral: string;
+};
 
 const rowId = (global: string) => decodeGlobalID(global).id;
 const newLocation = async (clinic: string) => {
@@ -54,7 +71,28 @@ beforeAll(async () => {
   await as.platform.gql(`mutation ($id: ID!) { verifyClinic(id: $id) { id } }`, { id: ids.clinicA });
   ids.locA = await newLocation(ids.clinicA);
   ids.locB = await newLocation(ids.clinicB);
+  await api.db.db
+    .update(providerProfiles)
+    .set({ verifiedAt: new Date() })
+    .where(eq(providerProfiles.userId, ids.providerUser));
+  as.otherProvider = await verifiedProvider(api, 'other-provider@example.org', 2);
+  ids.referral = await newReferral();
 }, 120_000);
+
+/** A referral from `provider` to clinic A, taken by clinic A's staff through `steps` first. */
+const newReferral = async (...steps: string[]) => {
+  const res = await as.provider.gql(SEND, { input: referralInput(ids.locA) });
+  expect(res.errors).toBeUndefined();
+  const id = res.data?.sendReferral.id as string;
+  for (const step of steps) {
+    const done = await as.staffA.gql(`mutation ($id: ID!) { ${step}Referral(id: $id) { id } }`, { id });
+    expect(done.errors).toBeUndefined();
+  }
+  return id;
+};
+/** Judges a list by whether it holds the matrix's referral: 'ok' if it does, 'null' if not. */
+const holdsReferral = (list: unknown) =>
+  Array.isArray(list) && list.some((r: { id?: string }) => r.id === ids.referral) ? 'ok' : 'null';
 afterAll(() => api?.close());
 
 interface Case {
@@ -66,11 +104,14 @@ interface Case {
   /** The field whose value is judged (dot path under data). */
   field: string;
   expect: Record<Role, Outcome>;
+  /** Judges the field's value when it is not an error (by default: present is 'ok', absent 'null'). */
+  judge?: (value: unknown) => Outcome;
 }
 
 const ALL = (o: Outcome): Record<Role, Outcome> => ({
   anonymous: o,
   provider: o,
+  otherProvider: o,
   staffA: o,
   adminA: o,
   adminB: o,
@@ -81,6 +122,7 @@ const only = (base: Outcome, ok: Partial<Record<Role, Outcome>>) => ({ ...ALL(ba
 const adminOfA = {
   anonymous: 'UNAUTHENTICATED',
   provider: 'NOT_FOUND',
+  otherProvider: 'NOT_FOUND',
   staffA: 'FORBIDDEN',
   adminA: 'ok',
   adminB: 'NOT_FOUND',
@@ -88,7 +130,194 @@ const adminOfA = {
 } as const;
 const platformOnly = { ...ALL('FORBIDDEN'), anonymous: 'UNAUTHENTICATED', platform: 'ok' } as const;
 
+/** The parties to the referral: its sender and clinic A's staff and admin. Nobody else finds it. */
+const parties = (base: Outcome) => ({ ...ALL(base), provider: 'ok', staffA: 'ok', adminA: 'ok' }) as const;
+/** A step only the clinic takes: its staff and admin may; the sender is told it is the clinic's. */
+const clinicStep = {
+  ...ALL('NOT_FOUND'),
+  anonymous: 'UNAUTHENTICATED',
+  provider: 'FORBIDDEN',
+  staffA: 'ok',
+  adminA: 'ok',
+} as const;
+
+const REFERRAL_CASES: Case[] = [
+  {
+    name: 'referral(id)',
+    field: 'referral',
+    request: () => ({
+      query: `query ($id: ID!) { referral(id: $id) { id patient { name } } }`,
+      variables: { id: ids.referral },
+    }),
+    expect: { ...parties('null'), anonymous: 'UNAUTHENTICATED' },
+  },
+  {
+    name: 'node(id) of a referral',
+    field: 'node',
+    request: () => ({
+      query: `query ($id: ID!) { node(id: $id) { id ... on Referral { patient { name } } } }`,
+      variables: { id: ids.referral },
+    }),
+    expect: parties('null'),
+  },
+  {
+    name: 'a referral’s messages',
+    field: 'referral.messages',
+    request: () => ({
+      query: `query ($id: ID!) { referral(id: $id) { messages { body } } }`,
+      variables: { id: ids.referral },
+    }),
+    expect: { ...parties('null'), anonymous: 'UNAUTHENTICATED' },
+  },
+  {
+    name: 'a referral’s access log (audit events)',
+    field: 'referral.accessLog',
+    request: () => ({
+      query: `query ($id: ID!) { referral(id: $id) { accessLog { fields } } }`,
+      variables: { id: ids.referral },
+    }),
+    expect: { ...parties('null'), anonymous: 'UNAUTHENTICATED' },
+  },
+  {
+    name: 'sentReferrals holds the referral',
+    field: 'sentReferrals',
+    request: () => ({ query: `{ sentReferrals { id } }` }),
+    judge: holdsReferral,
+    expect: { ...ALL('null'), anonymous: 'UNAUTHENTICATED', provider: 'ok' },
+  },
+  {
+    name: 'referralInbox of clinic A',
+    field: 'referralInbox',
+    request: () => ({
+      query: `query ($c: ID!) { referralInbox(clinicId: $c) { id patient { name } } }`,
+      variables: { c: ids.clinicA },
+    }),
+    judge: holdsReferral,
+    expect: { ...ALL('NOT_FOUND'), anonymous: 'UNAUTHENTICATED', staffA: 'ok', adminA: 'ok' },
+  },
+  {
+    name: 'referralInbox of clinic B filtered to clinic A’s location',
+    field: 'referralInbox',
+    request: () => ({
+      query: `query ($c: ID!, $l: ID) { referralInbox(clinicId: $c, locationId: $l) { id } }`,
+      variables: { c: ids.clinicB, l: ids.locA },
+    }),
+    judge: holdsReferral,
+    expect: { ...ALL('NOT_FOUND'), anonymous: 'UNAUTHENTICATED', adminB: 'null' },
+  },
+  {
+    name: 'referralInbox filtered by status',
+    field: 'referralInbox',
+    request: () => ({
+      query: `query ($c: ID!) { referralInbox(clinicId: $c, status: [SENT, RECEIVED]) { id } }`,
+      variables: { c: ids.clinicA },
+    }),
+    judge: holdsReferral,
+    expect: { ...ALL('NOT_FOUND'), anonymous: 'UNAUTHENTICATED', staffA: 'ok', adminA: 'ok' },
+  },
+  {
+    name: 'referralForSupport (status, clinic and dates; never the patient)',
+    field: 'referralForSupport',
+    request: () => ({
+      query: `query ($id: ID!) { referralForSupport(id: $id) { status accessLog { fields } } }`,
+      variables: { id: ids.referral },
+    }),
+    expect: platformOnly,
+  },
+  {
+    name: 'sendReferral',
+    field: 'sendReferral',
+    request: () => ({ query: SEND, variables: { input: referralInput(ids.locA) } }),
+    expect: {
+      ...ALL('FORBIDDEN'),
+      anonymous: 'UNAUTHENTICATED',
+      provider: 'ok',
+      otherProvider: 'ok',
+    },
+  },
+  {
+    name: 'receiveReferral',
+    field: 'receiveReferral',
+    request: async () => ({
+      query: `mutation ($id: ID!) { receiveReferral(id: $id) { id } }`,
+      variables: { id: await newReferral() },
+    }),
+    expect: clinicStep,
+  },
+  {
+    name: 'acceptReferral',
+    field: 'acceptReferral',
+    request: async () => ({
+      query: `mutation ($id: ID!) { acceptReferral(id: $id) { id } }`,
+      variables: { id: await newReferral('receive') },
+    }),
+    expect: clinicStep,
+  },
+  {
+    name: 'scheduleReferral',
+    field: 'scheduleReferral',
+    request: async () => ({
+      query: `mutation ($id: ID!, $at: DateTime!) { scheduleReferral(id: $id, at: $at) { id } }`,
+      variables: {
+        id: await newReferral('receive', 'accept'),
+        at: new Date(Date.now() + 86_400_000).toISOString(),
+      },
+    }),
+    expect: clinicStep,
+  },
+  {
+    name: 'completeReferral',
+    field: 'completeReferral',
+    request: async () => {
+      const id = await newReferral('receive', 'accept');
+      await as.staffA.gql(
+        `mutation ($id: ID!, $at: DateTime!) { scheduleReferral(id: $id, at: $at) { id } }`,
+        {
+          id,
+          at: new Date(Date.now() + 86_400_000).toISOString(),
+        },
+      );
+      return { query: `mutation ($id: ID!) { completeReferral(id: $id) { id } }`, variables: { id } };
+    },
+    expect: clinicStep,
+  },
+  {
+    name: 'declineReferral',
+    field: 'declineReferral',
+    request: async () => ({
+      query: `mutation ($id: ID!) { declineReferral(id: $id, reason: NOT_A_CANDIDATE) { id } }`,
+      variables: { id: await newReferral() },
+    }),
+    expect: clinicStep,
+  },
+  {
+    name: 'cancelReferral',
+    field: 'cancelReferral',
+    request: async () => ({
+      query: `mutation ($id: ID!) { cancelReferral(id: $id) { id } }`,
+      variables: { id: await newReferral() },
+    }),
+    expect: {
+      ...ALL('NOT_FOUND'),
+      anonymous: 'UNAUTHENTICATED',
+      provider: 'ok',
+      staffA: 'FORBIDDEN',
+      adminA: 'FORBIDDEN',
+    },
+  },
+  {
+    name: 'sendReferralMessage',
+    field: 'sendReferralMessage',
+    request: () => ({
+      query: `mutation ($id: ID!) { sendReferralMessage(referralId: $id, body: "Please send the last PHQ-9") { id } }`,
+      variables: { id: ids.referral },
+    }),
+    expect: { ...parties('NOT_FOUND'), anonymous: 'UNAUTHENTICATED' },
+  },
+];
+
 const CASES: Case[] = [
+  ...REFERRAL_CASES,
   {
     name: 'clinic(id) of an unpublished clinic',
     field: 'clinic',
@@ -375,12 +604,14 @@ const CASES: Case[] = [
 function outcome(
   res: { data?: Record<string, unknown> | null; errors?: { extensions?: Record<string, unknown> }[] },
   field: string,
+  judge?: (value: unknown) => Outcome,
 ): string {
   const code = res.errors?.[0]?.extensions?.code;
   if (typeof code === 'string') return code;
   let value: unknown = res.data;
   for (const key of field.split('.'))
     value = value === null || value === undefined ? value : (value as Record<string, unknown>)[key];
+  if (judge && value !== null && value !== undefined) return judge(value);
   return value === null || value === undefined ? 'null' : 'ok';
 }
 
@@ -391,7 +622,7 @@ describe('the authorization matrix', () => {
       const got: Record<string, string> = {};
       for (const role of ROLES) {
         const { query, variables } = await c.request();
-        got[role] = outcome(await as[role].gql(query, variables), c.field);
+        got[role] = outcome(await as[role].gql(query, variables), c.field, c.judge);
       }
       expect(got).toEqual(c.expect);
     },

