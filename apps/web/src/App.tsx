@@ -20,6 +20,14 @@ const PortalHome = lazy(() => portal().then((m) => ({ default: m.PortalHomePage 
 const ClinicPortalPage = lazy(() => portal().then((m) => ({ default: m.ClinicPortalPage })));
 const LocationEditorPage = lazy(() => portal().then((m) => ({ default: m.LocationEditorPage })));
 const AdminPage = lazy(() => portal().then((m) => ({ default: m.AdminPagePage })));
+const referrals = () => import('./referrals/pages.js');
+const ProviderRegistrationPage = lazy(() =>
+  referrals().then((m) => ({ default: m.ProviderRegistrationPage })),
+);
+const ReferralFormPage = lazy(() => referrals().then((m) => ({ default: m.ReferralFormPage })));
+const MyReferralsPage = lazy(() => referrals().then((m) => ({ default: m.MyReferralsPage })));
+const ReferralInboxPage = lazy(() => referrals().then((m) => ({ default: m.ReferralInboxPage })));
+const ReferralPage = lazy(() => referrals().then((m) => ({ default: m.ReferralPage })));
 
 function Page({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
@@ -44,6 +52,11 @@ export function App({ client }: { client: Client }) {
           <Route path="/portal/clinics/:clinicId/locations/new" element={page(<LocationEditorPage />)} />
           <Route path="/portal/locations/:locationId" element={page(<LocationEditorPage />)} />
           <Route path="/admin" element={page(<AdminPage />)} />
+          <Route path="/refer/:locationId" element={page(<ReferralFormPage />)} />
+          <Route path="/referrals" element={page(<MyReferralsPage />)} />
+          <Route path="/referrals/register" element={page(<ProviderRegistrationPage />)} />
+          <Route path="/referrals/:id" element={page(<ReferralPage />)} />
+          <Route path="/portal/clinics/:clinicId/referrals" element={page(<ReferralInboxPage />)} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </Layout>

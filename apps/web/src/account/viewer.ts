@@ -5,6 +5,7 @@ export const ViewerQuery = graphql(`
   query Viewer {
     viewer {
       id displayName email emailVerified isPlatformAdmin
+      providerProfile { npi name verified }
       memberships { role clinic { id name verification published notRecentlyConfirmed } }
     }
   }
@@ -37,10 +38,15 @@ export function useViewer() {
   };
 }
 
-const VIEWER_CONTEXT = { additionalTypenames: ['User', 'ClinicMembership'] };
+const VIEWER_CONTEXT = { additionalTypenames: ['User', 'ClinicMembership', 'ProviderProfile'] };
 
 /** Where to go after signing in: only a path on this site, never another origin. */
 export function safeNext(next: string | null, fallback = '/portal'): string {
   // Not `//host` nor `/\host`: browsers read both as another origin.
   return next && /^\/(?![/\\])/.test(next) ? next : fallback;
+}
+
+/** Whether the signed-in user is a referring provider: they see "Refer a patient" on listings. */
+export function useIsProvider(): boolean {
+  return useViewer().viewer?.providerProfile != null;
 }

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
-import { useViewer } from '../account/viewer.js';
+import { useIsProvider, useViewer } from '../account/viewer.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Loading } from '../components/Notices.js';
 import { graphql, type ResultOf } from '../graphql/index.js';
@@ -59,6 +59,7 @@ function time(hhmm: string): string {
 }
 
 function LocationDetails({ l, highlighted }: { l: ClinicLocation; highlighted: boolean }) {
+  const isProvider = useIsProvider();
   const wait = formatWait(l.typicalWaitDays);
   const byDay = DAYS.map((name, day) => ({ name, periods: l.hours.filter((h) => h.day === day) }));
   return (
@@ -84,6 +85,13 @@ function LocationDetails({ l, highlighted }: { l: ClinicLocation; highlighted: b
         </span>
         {wait && <span className="badge">{wait}</span>}
       </p>
+      {isProvider && (
+        <p>
+          <Link className="button primary" to={`/refer/${encodeURIComponent(l.id)}`}>
+            Refer a patient here
+          </Link>
+        </p>
+      )}
       <dl className="details">
         {(l.phone || l.email) && (
           <>

@@ -21,6 +21,7 @@ function AccountNav() {
     );
   return (
     <nav className="account-nav" aria-label="Account">
+      {viewer.providerProfile && <Link to="/referrals">My referrals</Link>}
       <Link to="/portal">Your clinics</Link>
       {viewer.isPlatformAdmin && <Link to="/admin">Admin</Link>}
       <button

@@ -315,6 +315,11 @@ export function ClinicPortalPage() {
         <Link to="/portal">← Your clinics</Link>
       </p>
       <h1 id="clinic-title">{clinic.name}</h1>
+      <p>
+        <Link className="button primary" to={`/portal/clinics/${encodeURIComponent(clinic.id)}/referrals`}>
+          Referral inbox
+        </Link>
+      </p>
       <FormAlert message={alert} />
       <Status
         clinic={clinic}

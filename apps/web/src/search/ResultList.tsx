@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
+import { useIsProvider } from '../account/viewer.js';
 import type { ResultOf } from '../graphql/index.js';
 import { formatDistance, formatPhone, formatWait, summarize, telHref } from './format.js';
 import type { LocationSummary } from './queries.js';
@@ -22,6 +23,7 @@ interface CardProps {
 
 export function LocationCard({ location: l, distance, selected, hovered, onSelect, onHover }: CardProps) {
   const ref = useRef<HTMLLIElement>(null);
+  const isProvider = useIsProvider();
   useEffect(() => {
     if (selected) ref.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
   }, [selected]);
@@ -90,6 +92,14 @@ export function LocationCard({ location: l, distance, selected, hovered, onSelec
           <a href={telHref(l.phone)} aria-label={`Call ${l.clinic.name}, ${formatPhone(l.phone)}`}>
             {formatPhone(l.phone)}
           </a>
+        )}
+        {isProvider && (
+          <Link
+            to={`/refer/${encodeURIComponent(l.id)}`}
+            aria-label={`Refer a patient to ${l.clinic.name}, ${l.name}`}
+          >
+            Refer a patient
+          </Link>
         )}
         {onSelect && l.coordinates && (
           <button type="button" className="link" aria-pressed={selected} onClick={() => onSelect(l.id)}>

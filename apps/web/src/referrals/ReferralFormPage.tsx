@@ -1,0 +1,352 @@
+import {
+  ReferralRequestSchema,
+  SCREENING_ANSWERS,
+  SCREENING_QUESTIONS,
+  type ScreeningQuestion,
+} from '@kapmap/validation';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useForm, useWatch } from 'react-hook-form';
+import { Link, useNavigate, useParams } from 'react-router';
+import { useMutation, useQuery } from 'urql';
+import type { Viewer } from '../account/viewer.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { Loading, NotFound } from '../components/Notices.js';
+import { FormAlert, TextAreaField, TextField } from '../forms/Field.js';
+import { schemaResolver, showServerError } from '../forms/resolver.js';
+import { graphql } from '../graphql/index.js';
+import { fitWarnings } from './fit.js';
+import { ANSWER_LABEL, URGENCY_LABEL } from './labels.js';
+import { REFERRAL_CONTEXT } from './queries.js';
+
+const ReferralFormQuery = graphql(`
+  query ReferralForm($id: ID!) {
+    location(id: $id) {
+      id name acceptingNewPatients isTelehealth typicalWaitDays
+      address { line1 city state postalCode }
+      clinic { id name }
+      acceptedConditions { code name }
+      offeredRoutes { route { code name } }
+      acceptedInsurance { code name }
+    }
+    conditions { code name }
+    routes { code name }
+    insurancePayers { code name }
+  }
+`);
+
+const SendReferral = graphql(`
+  mutation SendReferral($input: SendReferralInput!) { sendReferral(input: $input) { id status } }
+`);
+
+type Answer = (typeof SCREENING_ANSWERS)[number];
+interface Values {
+  patient: {
+    name: string;
+    dateOfBirth: string;
+    phone: string;
+    email: string;
+    homePostalCode: string;
+    reason: string;
+    clinicalNote: string;
+    medications: string;
+    screening: Record<ScreeningQuestion, Answer | ''>;
+  };
+  conditions: string[];
+  route: string;
+  insurance: string;
+  urgency: 'ROUTINE' | 'SOON' | 'URGENT';
+}
+
+const toInput = (v: Values) => ({
+  ...v,
+  route: v.route || null,
+  insurance: v.insurance || null,
+});
+
+/** The referral form: a verified provider refers one patient to one location. */
+export function ReferralFormPage({ viewer }: { viewer: Viewer }) {
+  const { locationId = '' } = useParams();
+  const navigate = useNavigate();
+  const [result, refetch] = useQuery({ query: ReferralFormQuery, variables: { id: locationId } });
+  const [, send] = useMutation(SendReferral);
+  const [alert, setAlert] = useState<string | null>(null);
+  // One key per referral the provider means to send: a retry after a timeout reuses it, so the clinic
+  // never gets the same patient twice.
+  const idempotencyKey = useRef(crypto.randomUUID());
+  const form = useForm<Values>({
+    mode: 'onTouched',
+    defaultValues: {
+      patient: {
+        name: '',
+        dateOfBirth: '',
+        phone: '',
+        email: '',
+        homePostalCode: '',
+        reason: '',
+        clinicalNote: '',
+        medications: '',
+        screening: Object.fromEntries(
+          Object.keys(SCREENING_QUESTIONS).map((k) => [k, '']),
+        ) as Values['patient']['screening'],
+      },
+      conditions: [],
+      route: '',
+      insurance: '',
+      urgency: 'ROUTINE',
+    },
+    resolver: schemaResolver(ReferralRequestSchema, toInput),
+  });
+  const { errors, isSubmitting } = form.formState;
+  const [conditions, route, insurance] = useWatch({
+    control: form.control,
+    name: ['conditions', 'route', 'insurance'],
+  });
+  const data = result.data;
+  const warnings = useMemo(() => {
+    if (!data?.location) return [];
+    const names = {
+      conditions: new Map(data.conditions.map((c) => [c.code, c.name])),
+      routes: new Map(data.routes.map((r) => [r.code, r.name])),
+      insurance: new Map(data.insurancePayers.map((p) => [p.code, p.name])),
+    };
+    return fitWarnings(
+      data.location,
+      { conditions, route: route || null, insurance: insurance || null },
+      names,
+    );
+  }, [data, conditions, route, insurance]);
+
+  useEffect(() => {
+    document.title = data?.location
+      ? `Refer a patient to ${data.location.clinic.name} · kapmap`
+      : 'Refer a patient · kapmap';
+  }, [data?.location]);
+
+  if (result.fetching && !data) return <Loading />;
+  if (result.error)
+    return <ErrorNotice error={result.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
+  if (!data?.location) return <NotFound />;
+  const location = data.location;
+  const back = `/clinics/${encodeURIComponent(location.clinic.id)}?location=${encodeURIComponent(location.id)}`;
+
+  if (!viewer.providerProfile?.verified)
+    return (
+      <section className="account-page" aria-labelledby="refer-title">
+        <h1 id="refer-title">Refer a patient to {location.clinic.name}</h1>
+        {viewer.providerProfile ? (
+          <p className="notice">
+            Your NPI ({viewer.providerProfile.npi}) is waiting for a kapmap admin to verify it. You can send
+            referrals once it is verified; we will email you.
+          </p>
+        ) : (
+          <p className="notice">
+            Referrals are for verified referring providers.{' '}
+            <Link to={`/referrals/register?next=${encodeURIComponent(`/refer/${location.id}`)}`}>
+              Register with your NPI
+            </Link>{' '}
+            first.
+          </p>
+        )}
+        <p>
+          <Link to={back}>Back to the clinic</Link>
+        </p>
+      </section>
+    );
+
+  const onSubmit = form.handleSubmit(async (values) => {
+    setAlert(null);
+    const v = toInput(values);
+    const res = await send(
+      {
+        input: {
+          locationId: location.id,
+          idempotencyKey: idempotencyKey.current,
+          urgency: v.urgency,
+          conditions: v.conditions,
+          route: v.route,
+          insurance: v.insurance,
+          patient: {
+            ...v.patient,
+            screening: v.patient.screening as Record<ScreeningQuestion, Answer>,
+          },
+        },
+      },
+      REFERRAL_CONTEXT,
+    );
+    if (res.error)
+      setAlert(
+        showServerError(res.error, form.setError, (p) =>
+          p === 'locationId' || p === 'idempotencyKey' ? null : p,
+        ),
+      );
+    else if (res.data)
+      navigate(`/referrals/${encodeURIComponent(res.data.sendReferral.id)}`, { state: { sent: true } });
+  });
+
+  const fieldError = (path: string) =>
+    path
+      .split('.')
+      .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], errors) as
+      | { message?: string }
+      | undefined;
+
+  return (
+    <section className="referral-form" aria-labelledby="refer-title">
+      <h1 id="refer-title">Refer a patient</h1>
+      <p>
+        To <strong>{location.clinic.name}</strong>, {location.name}
+        {location.address && (
+          <>
+            {' '}
+            ({location.address.line1}, {location.address.city}, {location.address.state})
+          </>
+        )}
+        . <Link to={back}>See the listing</Link>
+      </p>
+      <p className="hint">
+        The patient’s details are encrypted, seen only by you and this clinic’s staff, and every reading of
+        them is recorded.
+      </p>
+      <form onSubmit={onSubmit} noValidate>
+        <FormAlert message={alert} />
+        <fieldset>
+          <legend>Patient</legend>
+          <TextField
+            label="Full name"
+            autoComplete="off"
+            registration={form.register('patient.name')}
+            error={errors.patient?.name}
+          />
+          <TextField
+            label="Date of birth"
+            type="date"
+            registration={form.register('patient.dateOfBirth')}
+            error={errors.patient?.dateOfBirth}
+          />
+          <TextField
+            label="Phone"
+            type="tel"
+            autoComplete="off"
+            hint="A phone number or an email, or both."
+            registration={form.register('patient.phone')}
+            error={errors.patient?.phone}
+          />
+          <TextField
+            label="Email"
+            type="email"
+            autoComplete="off"
+            registration={form.register('patient.email')}
+            error={errors.patient?.email}
+          />
+          <TextField
+            label="Home ZIP code"
+            inputMode="numeric"
+            maxLength={5}
+            registration={form.register('patient.homePostalCode')}
+            error={errors.patient?.homePostalCode}
+          />
+        </fieldset>
+        <fieldset>
+          <legend>What the referral is for</legend>
+          <fieldset className="checks" aria-describedby={errors.conditions ? 'conditions-error' : undefined}>
+            <legend>Conditions</legend>
+            {data.conditions.map((c) => (
+              <label key={c.code} className="check">
+                <input type="checkbox" value={c.code} {...form.register('conditions')} /> {c.name}
+              </label>
+            ))}
+            {fieldError('conditions')?.message && (
+              <span className="field-error" id="conditions-error">
+                {fieldError('conditions')?.message}
+              </span>
+            )}
+          </fieldset>
+          <div className="field">
+            <label htmlFor="route">Preferred route</label>
+            <select id="route" {...form.register('route')}>
+              <option value="">No preference</option>
+              {data.routes.map((r) => (
+                <option key={r.code} value={r.code}>
+                  {r.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="insurance">Insurance</label>
+            <select id="insurance" {...form.register('insurance')}>
+              <option value="">Self-pay</option>
+              {data.insurancePayers
+                .filter((p) => p.code !== 'self_pay')
+                .map((p) => (
+                  <option key={p.code} value={p.code}>
+                    {p.name}
+                  </option>
+                ))}
+            </select>
+          </div>
+          <fieldset className="checks">
+            <legend>Urgency</legend>
+            {(Object.keys(URGENCY_LABEL) as (keyof typeof URGENCY_LABEL)[]).map((u) => (
+              <label key={u} className="check">
+                <input type="radio" value={u} {...form.register('urgency')} /> {URGENCY_LABEL[u]}
+              </label>
+            ))}
+          </fieldset>
+          <TextField
+            label="Reason for referral"
+            registration={form.register('patient.reason')}
+            error={errors.patient?.reason}
+          />
+          <TextAreaField
+            label="Clinical note"
+            hint="History, scores (PHQ-9, GAD-7), what has been tried."
+            registration={form.register('patient.clinicalNote')}
+            error={errors.patient?.clinicalNote}
+          />
+          <TextAreaField
+            label="Current medications"
+            rows={3}
+            registration={form.register('patient.medications')}
+            error={errors.patient?.medications}
+          />
+        </fieldset>
+        <fieldset>
+          <legend>Safety screening</legend>
+          <p className="hint">KAP clinics ask these before a first dose.</p>
+          {(Object.entries(SCREENING_QUESTIONS) as [ScreeningQuestion, string][]).map(([key, question]) => {
+            const error = fieldError(`patient.screening.${key}`);
+            return (
+              <fieldset key={key} className="screening" aria-invalid={error ? true : undefined}>
+                <legend>{question}</legend>
+                {SCREENING_ANSWERS.map((a) => (
+                  <label key={a} className="check">
+                    <input type="radio" value={a} {...form.register(`patient.screening.${key}`)} />{' '}
+                    {ANSWER_LABEL[a]}
+                  </label>
+                ))}
+                {error?.message && <span className="field-error">{error.message}</span>}
+              </fieldset>
+            );
+          })}
+        </fieldset>
+        {warnings.length > 0 && (
+          <div className="notice warn" role="status" aria-live="polite">
+            <p>
+              <strong>Check the fit before sending:</strong>
+            </p>
+            <ul>
+              {warnings.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+            <p>You can still send it: the clinic decides.</p>
+          </div>
+        )}
+        <button type="submit" className="primary" disabled={isSubmitting}>
+          {isSubmitting ? 'Sending…' : 'Send referral'}
+        </button>
+      </form>
+    </section>
+  );
+}
