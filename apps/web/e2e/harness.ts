@@ -87,6 +87,7 @@ export async function startApp(options: { admin?: { email: string; name: string 
     HOST: '127.0.0.1',
     PUBLIC_URL: url,
     PGLITE_DIR: join(dataDir, 'pglite'),
+    PHI_KEY_FILE: join(dataDir, 'phi.key'),
     DATABASE_URL: '',
     MAPBOX_TOKEN: '',
     MAPBOX_PUBLIC_TOKEN: '',
@@ -245,4 +246,25 @@ export async function expectAccessible(page: Page, what: string) {
         `${what}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
     ),
   ).toEqual([]);
+}
+
+/**
+ * A GraphQL client over HTTP that keeps its session cookie, for setting the scene of a test through the
+ * public API (as another person would, in another browser), never by writing to the database.
+ */
+export function apiClient(url: string) {
+  let cookie = '';
+  // biome-ignore lint/suspicious/noExplicitAny: tests walk response JSON freely.
+  return async function gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}) {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const set = res.headers.getSetCookie();
+    for (const header of set) cookie = header.split(';')[0] ?? cookie;
+    const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
+    if (body.errors?.length) throw new Error(`${body.errors[0]?.message} (in ${query.slice(0, 60)}…)`);
+    return body.data as T;
+  };
 }
