@@ -109,4 +109,15 @@ describe('the result list', () => {
     setup({ hasNextPage: false });
     expect(screen.queryByRole('button', { name: /more/ })).not.toBeInTheDocument();
   });
+
+  it('offers referring providers “Refer a patient” on each location, and nobody else', () => {
+    setup({ canRefer: true });
+    const link = screen.getByRole('link', { name: `Refer a patient to Triangle Mind Clinic, Cary` });
+    expect(link).toHaveAttribute('href', `/refer/${encodeURIComponent('TG9jYXRpb246Mg==')}`);
+  });
+
+  it('shows patients no referral link', () => {
+    setup();
+    expect(screen.queryByRole('link', { name: /Refer a patient/ })).toBeNull();
+  });
 });

@@ -1,6 +1,5 @@
 import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
-import { useIsProvider } from '../account/viewer.js';
 import type { ResultOf } from '../graphql/index.js';
 import { formatDistance, formatPhone, formatWait, summarize, telHref } from './format.js';
 import type { LocationSummary } from './queries.js';
@@ -19,11 +18,20 @@ interface CardProps {
   hovered: boolean;
   onSelect?: ((id: string) => void) | undefined;
   onHover?: ((id: string | null) => void) | undefined;
+  /** Offer "Refer a patient" (to signed-in referring providers). */
+  canRefer?: boolean | undefined;
 }
 
-export function LocationCard({ location: l, distance, selected, hovered, onSelect, onHover }: CardProps) {
+export function LocationCard({
+  location: l,
+  distance,
+  selected,
+  hovered,
+  onSelect,
+  onHover,
+  canRefer,
+}: CardProps) {
   const ref = useRef<HTMLLIElement>(null);
-  const isProvider = useIsProvider();
   useEffect(() => {
     if (selected) ref.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
   }, [selected]);
@@ -93,7 +101,7 @@ export function LocationCard({ location: l, distance, selected, hovered, onSelec
             {formatPhone(l.phone)}
           </a>
         )}
-        {isProvider && (
+        {canRefer && (
           <Link
             to={`/refer/${encodeURIComponent(l.id)}`}
             aria-label={`Refer a patient to ${l.clinic.name}, ${l.name}`}
@@ -120,11 +128,13 @@ export interface ResultListProps {
   hasNextPage: boolean;
   loadingMore: boolean;
   onLoadMore: () => void;
+  canRefer?: boolean | undefined;
 }
 
 /** The street locations of a search, nearest first, a page at a time. */
 export function ResultList(props: ResultListProps) {
-  const { edges, selectedId, hoveredId, onSelect, onHover, hasNextPage, loadingMore, onLoadMore } = props;
+  const { edges, selectedId, hoveredId, onSelect, onHover, hasNextPage, loadingMore, onLoadMore, canRefer } =
+    props;
   return (
     <>
       <ol className="results" aria-label="Clinics, nearest first">
@@ -137,6 +147,7 @@ export function ResultList(props: ResultListProps) {
             hovered={e.node.id === hoveredId}
             onSelect={onSelect}
             onHover={onHover}
+            canRefer={canRefer}
           />
         ))}
       </ol>

@@ -2,6 +2,7 @@ import type { LatLng } from '@kapmap/geo/distance';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useClient, useQuery } from 'urql';
+import { useIsProvider } from '../account/viewer.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { MapView } from '../map/MapView.js';
 import { Filters } from './Filters.js';
@@ -26,6 +27,7 @@ export function SearchPage() {
   const [params, setParams] = useSearchParams();
   const state = useMemo(() => parseSearch(params), [params]);
   const [hovered, setHovered] = useState<string | null>(null);
+  const canRefer = useIsProvider();
 
   const go = useCallback(
     (next: SearchState, replace = false) => setParams(toSearchParams(next), { replace }),
@@ -211,7 +213,12 @@ export function SearchPage() {
                 <div className="picked">
                   <h2 className="sub-heading">Selected on the map</h2>
                   <ol className="results">
-                    <LocationCard location={picked.data.location} selected hovered={false} />
+                    <LocationCard
+                      location={picked.data.location}
+                      selected
+                      hovered={false}
+                      canRefer={canRefer}
+                    />
                   </ol>
                 </div>
               )}
@@ -239,6 +246,7 @@ export function SearchPage() {
                 </div>
               ) : (
                 <ResultList
+                  canRefer={canRefer}
                   edges={edges}
                   selectedId={state.selected}
                   hoveredId={hovered}
@@ -263,7 +271,13 @@ export function SearchPage() {
                   </h2>
                   <ol className="results">
                     {conn.telehealth.map((t) => (
-                      <LocationCard key={t.id} location={t} selected={false} hovered={false} />
+                      <LocationCard
+                        key={t.id}
+                        location={t}
+                        selected={false}
+                        hovered={false}
+                        canRefer={canRefer}
+                      />
                     ))}
                   </ol>
                 </section>
