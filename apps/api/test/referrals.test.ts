@@ -465,10 +465,11 @@ describe('patient data at rest and in transit', () => {
     const hidden = await w.platform.gql(READ, { id });
     expect(hidden.data?.referral).toBeNull();
     const support = await w.platform.gql(
-      `query ($id: ID!) { referralForSupport(id: $id) { status createdAt clinic { name } events { status at } } }`,
+      `query ($id: ID!) { referralForSupport(id: $id) { id status createdAt clinic { name } events { status at } } }`,
       { id },
     );
     expect(support.data?.referralForSupport).toMatchObject({
+      id,
       status: 'SENT',
       clinic: { name: 'Raleigh Sample KAP (fictional)' },
       events: [{ status: 'SENT' }],

@@ -7,6 +7,7 @@ import {
   referralMessageField,
   SCREENING_QUESTIONS,
 } from '@kapmap/validation';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { GraphQLResolveInfo } from 'graphql';
 import { z } from 'zod';
 import type { Context } from '../../context.js';
@@ -17,6 +18,7 @@ import { validated } from '../../graphql/validated.js';
 import { ProviderProfile } from '../accounts/schema.js';
 import { parseId } from '../directory/clinic.js';
 import { Condition, InsurancePayer, Route } from '../directory/reference.js';
+import { referenceCodes } from '../directory/reference-codes.js';
 import { clinicFor } from '../listings/access.js';
 import { selectedFields } from './access-log.js';
 import { referralBundle } from './fhir.js';
@@ -359,7 +361,10 @@ const ReferralSupportView = builder.drizzleObject('referrals', {
     'A referral as platform admins see it for support: status, clinic, location and dates. Nothing about ' +
     'the patient, and no notes or messages.',
   fields: (t) => ({
-    id: t.exposeID('id'),
+    id: t.id({
+      description: 'The referral’s global ID, as the parties see it.',
+      resolve: (r) => encodeGlobalID('Referral', r.id),
+    }),
     status: t.expose('status', { type: ReferralStatusEnum }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
@@ -518,7 +523,6 @@ const SendSchema = ReferralRequestSchema.extend({
 });
 
 async function checkCodes(ctx: Context, v: z.output<typeof SendSchema>) {
-  const { referenceCodes } = await import('../directory/reference-codes.js');
   const codes = await referenceCodes(ctx);
   const unknown = v.conditions.find((c) => !codes.conditions.has(c));
   if (unknown) throw badUserInput(`"${unknown}" is not a condition code.`, 'input', 'input.conditions');
