@@ -45,6 +45,7 @@ afterAll(async () => {
 });
 
 let platform: ReturnType<typeof apiClient>;
+let referralUrl = '';
 
 describe.runIf(run)('a referral around the loop, end to end in Chromium', () => {
   it('sets the scene: a verified Raleigh clinic with a staff member, through the API', async () => {
@@ -141,6 +142,7 @@ describe.runIf(run)('a referral around the loop, end to end in Chromium', () => 
     await provider.getByRole('heading', { name: 'Morgan Fictional-Patient' }).waitFor();
     expect(await provider.locator('.referral-head .badge').textContent()).toBe('Sent');
     expect(provider.url()).not.toContain('Morgan');
+    referralUrl = provider.url();
   });
 
   it('shows the clinic’s staff the referral in their inbox; they accept and schedule it', async () => {
@@ -189,5 +191,20 @@ describe.runIf(run)('a referral around the loop, end to end in Chromium', () => 
     expect(await timeline.getByText('Stella Staff').count()).toBe(3);
     await provider.getByText('Booked for the morning; please send the last PHQ-9.').waitFor();
     await provider.screenshot({ path: `${shots}/referral-provider.png`, fullPage: true });
+  });
+
+  it('shows a platform admin the status, clinic and dates for support, and nothing about the patient', async () => {
+    await staff.getByRole('button', { name: /Sign out/ }).click();
+    await staff.getByRole('link', { name: 'Sign in' }).click();
+    await staff.getByLabel('Email').fill('admin@kapmap.example');
+    await staff.getByLabel('Password', { exact: true }).fill('the admin’s own long passphrase');
+    await staff.getByRole('button', { name: 'Sign in' }).click();
+    await staff.getByRole('link', { name: 'Admin' }).waitFor();
+    await staff.goto(referralUrl);
+    await staff.getByRole('heading', { name: `Referral to ${CLINIC}` }).waitFor();
+    expect(await staff.locator('.referral-head .badge').textContent()).toBe('Scheduled');
+    expect(await staff.content()).not.toContain('Morgan');
+    expect(await staff.content()).not.toContain('PHQ-9');
+    await expectAccessible(staff, 'the support view of a referral');
   });
 });

@@ -33,6 +33,18 @@ const AccessLogQuery = graphql(`
   query ReferralAccessLog($id: ID!) { referral(id: $id) { id accessLog { at fields actorName } } }
 `);
 
+const SupportQuery = graphql(`
+  query ReferralForSupport($id: ID!) {
+    referralForSupport(id: $id) {
+      id status createdAt updatedAt scheduledFor
+      clinic { id name }
+      location { id name }
+      events { status at actorName }
+      accessLog { at fields actorName }
+    }
+  }
+`);
+
 const FhirQuery = graphql(`
   query ReferralFhir($id: ID!) { referral(id: $id) { id fhir } }
 `);
@@ -69,7 +81,7 @@ const SendMessage = graphql(
 type Details = ResultOf<typeof ReferralDetails>;
 
 /** A referral: who, what for, where it stands, what can be done now, and the notes between the two sides. */
-export function ReferralPage() {
+export function ReferralPage({ isPlatformAdmin = false }: { isPlatformAdmin?: boolean }) {
   const { id = '' } = useParams();
   const location = useLocation();
   const justSent = (location.state as { sent?: boolean } | null)?.sent === true;
@@ -88,7 +100,7 @@ export function ReferralPage() {
   if (result.fetching && !result.data) return <Loading what="Loading the referral…" />;
   if (result.error && !result.data)
     return <ErrorNotice error={result.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
-  if (!r || !row) return <NotFound />;
+  if (!r || !row) return isPlatformAdmin ? <SupportView id={id} /> : <NotFound />;
   const isSender = r.viewerSides.includes('SENDER');
   const isClinic = r.viewerSides.includes('CLINIC');
   return (
@@ -187,7 +199,7 @@ function PatientSection({ r }: { r: Details }) {
   );
 }
 
-function Timeline({ r }: { r: Details }) {
+function Timeline({ r }: { r: Pick<Details, 'events'> }) {
   return (
     <section aria-labelledby="timeline-title" className="card">
       <h2 id="timeline-title">Timeline</h2>
@@ -497,5 +509,47 @@ function Records({ id }: { id: string }) {
           </ul>
         ))}
     </section>
+  );
+}
+
+/**
+ * What a platform admin sees of a referral they are not a party to, for support: where it stands, the clinic
+ * and the dates, who has read it; never the patient.
+ */
+function SupportView({ id }: { id: string }) {
+  const [result] = useQuery({ query: SupportQuery, variables: { id }, requestPolicy: 'network-only' });
+  if (result.fetching && !result.data) return <Loading />;
+  if (result.error) return <ErrorNotice error={result.error} />;
+  const r = result.data?.referralForSupport;
+  if (!r) return <NotFound />;
+  return (
+    <article className="referral-page" aria-labelledby="support-title">
+      <header className="referral-head">
+        <h1 id="support-title">Referral to {r.clinic.name}</h1>
+        <StatusBadge status={r.status} />
+      </header>
+      <p className="notice">
+        You see this referral as a platform admin, for support: its status, clinic and dates. Its patient and
+        messages are for the sender and the clinic only.
+      </p>
+      <p>
+        {r.location.name} · sent {formatDateTime(r.createdAt)} · last change {formatDateTime(r.updatedAt)}
+        {r.scheduledFor && <> · first appointment {formatDateTime(r.scheduledFor)}</>}
+      </p>
+      <div className="referral-columns">
+        <Timeline r={r} />
+        <section aria-labelledby="reads-title" className="card">
+          <h2 id="reads-title">Who has read it</h2>
+          <ul className="access-log">
+            {r.accessLog.map((a) => (
+              <li key={`${a.at}-${a.fields.join()}`}>
+                <time dateTime={a.at}>{formatDateTime(a.at)}</time> · {a.actorName ?? 'A former user'} ·{' '}
+                {a.fields.join(', ')}
+              </li>
+            ))}
+          </ul>
+        </section>
+      </div>
+    </article>
   );
 }

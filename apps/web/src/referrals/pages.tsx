@@ -16,4 +16,6 @@ export const MyReferralsPage = () => (
   <RequireSignIn>{(viewer) => <MyReferrals viewer={viewer} />}</RequireSignIn>
 );
 export const ReferralInboxPage = () => <RequireSignIn>{() => <ReferralInbox />}</RequireSignIn>;
-export const ReferralPage = () => <RequireSignIn>{() => <Referral />}</RequireSignIn>;
+export const ReferralPage = () => (
+  <RequireSignIn>{(viewer) => <Referral isPlatformAdmin={viewer.isPlatformAdmin} />}</RequireSignIn>
+);
