@@ -598,3 +598,49 @@ describe('locations with referrals', () => {
     expect(res.errors?.[0]?.message).toMatch(/not accepting new patients instead/);
   });
 });
+
+describe('query cost', () => {
+  const INBOX = `query ($c: ID!) { referralInbox(clinicId: $c) { id status urgency location { name } clinic { name } patient { name } events { status actorName } conditions { name } route { name } insurance { name } sender { name } } }`;
+  const statements = async () => {
+    api.sqlLog.length = 0;
+    const res = await w.staffA.gql(INBOX, { c: w.clinicA });
+    expect(res.errors).toBeUndefined();
+    return { count: api.sqlLog.length, rows: res.data?.referralInbox.length as number };
+  };
+
+  it('answers an inbox in the same number of SQL statements however many referrals it holds', async () => {
+    await sent(w.provider, w.locA);
+    const before = await statements();
+    for (let i = 0; i < 5; i++) await sent(w.provider, w.locA);
+    const after = await statements();
+    expect(after.rows).toBe(before.rows + 5);
+    expect(after.count).toBe(before.count);
+  });
+});
+
+describe('reaching a referral', () => {
+  it('is possible only from the top-level queries and mutations, so no nested path can bypass their checks', async () => {
+    const res = await w.provider.gql(
+      `{ __schema { types { name kind fields { name type { name kind ofType { name kind ofType { name kind ofType { name } } } } } } } }`,
+    );
+    type T = { name: string | null; ofType?: T | null };
+    const named = (t: T | null | undefined): string | null => (t ? (t.name ?? named(t.ofType)) : null);
+    const leadsToReferral: string[] = [];
+    for (const type of res.data?.__schema.types ?? [])
+      for (const field of type.fields ?? [])
+        if (named(field.type) === 'Referral') leadsToReferral.push(`${type.name}.${field.name}`);
+    expect(leadsToReferral.sort()).toEqual([
+      'Mutation.acceptReferral',
+      'Mutation.cancelReferral',
+      'Mutation.completeReferral',
+      'Mutation.declineReferral',
+      'Mutation.receiveReferral',
+      'Mutation.scheduleReferral',
+      'Mutation.sendReferral',
+      'Mutation.sendReferralMessage',
+      'Query.referral',
+      'Query.referralInbox',
+      'Query.sentReferrals',
+    ]);
+  });
+});

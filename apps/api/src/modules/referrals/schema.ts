@@ -203,7 +203,11 @@ const conditionCache = new WeakMap<Context, Promise<(typeof conditions.$inferSel
 function allConditions(ctx: Context) {
   let hit = conditionCache.get(ctx);
   if (!hit) {
-    hit = ctx.db.select().from(conditions);
+    // A drizzle query runs each time it is awaited: `.then` turns it into one promise, run once.
+    hit = ctx.db
+      .select()
+      .from(conditions)
+      .then((rows) => rows);
     conditionCache.set(ctx, hit);
   }
   return hit;
