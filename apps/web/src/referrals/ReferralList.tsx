@@ -35,7 +35,10 @@ export function ReferralList({
               )}
             </p>
             <p className="muted">
-              {STATUS_HINT[r.status]} Sent {formatDateTime(r.createdAt)}
+              {show === 'location' && r.status === 'SENT'
+                ? 'New: nobody here has opened it yet.'
+                : STATUS_HINT[r.status]}{' '}
+              Sent {formatDateTime(r.createdAt)}
               {r.updatedAt !== r.createdAt && <>, last change {formatDateTime(r.updatedAt)}</>}.
               {r.scheduledFor && <> First appointment {formatDateTime(r.scheduledFor)}.</>}
             </p>
