@@ -191,6 +191,12 @@ describe.runIf(run)('a referral around the loop, end to end in Chromium', () => 
     expect(await timeline.getByText('Stella Staff').count()).toBe(3);
     await provider.getByText('Booked for the morning; please send the last PHQ-9.').waitFor();
     await provider.screenshot({ path: `${shots}/referral-provider.png`, fullPage: true });
+    // On a phone, the page is one column and still passes axe.
+    await provider.setViewportSize({ width: 375, height: 800 });
+    await expectAccessible(provider, 'the referral page on a phone');
+    expect(await provider.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await provider.screenshot({ path: `${shots}/referral-provider-phone.png`, fullPage: true });
+    await provider.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('shows a platform admin the status, clinic and dates for support, and nothing about the patient', async () => {
