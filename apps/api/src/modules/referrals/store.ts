@@ -141,6 +141,15 @@ export interface SendInput {
  */
 export async function sendReferral(ctx: Context, input: SendInput): Promise<string> {
   const viewer = viewerOf(ctx);
+  const existing = () =>
+    ctx.db
+      .select({ id: referrals.id })
+      .from(referrals)
+      .where(and(eq(referrals.senderId, viewer.userId), eq(referrals.idempotencyKey, input.idempotencyKey)));
+  // A retry finds what its first try made, even if the location has since stopped taking referrals.
+  const [before] = await existing();
+  if (before) return before.id;
+
   const locationId = parseId(input.locationId, 'Location');
   const [location] = locationId
     ? await ctx.db
@@ -149,14 +158,6 @@ export async function sendReferral(ctx: Context, input: SendInput): Promise<stri
         .where(and(eq(locations.id, locationId), eq(locations.listed, true)))
     : [];
   if (!location) throw coded('NOT_FOUND', 'No listed location with this ID.', 'locationId');
-  const existing = () =>
-    ctx.db
-      .select({ id: referrals.id })
-      .from(referrals)
-      .where(and(eq(referrals.senderId, viewer.userId), eq(referrals.idempotencyKey, input.idempotencyKey)));
-  const [before] = await existing();
-  if (before) return before.id;
-
   const id = randomUUID();
   const created = await ctx.db.transaction(async (tx) => {
     const inserted = await tx
