@@ -142,7 +142,7 @@ export function ReferralPage({ isPlatformAdmin = false }: { isPlatformAdmin?: bo
       </p>
       <div className="referral-columns">
         <div>
-          <Actions referral={r} />
+          <Actions referral={r} refresh={() => refetch({ requestPolicy: 'network-only' })} />
           <PatientSection r={r} />
         </div>
         <div>
@@ -215,8 +215,15 @@ function Timeline({ r }: { r: Pick<Details, 'events'> }) {
   );
 }
 
+/**
+ * Somebody else moved the referral first (CONFLICT): show its new state, beside the message saying so.
+ */
+function refreshOnConflict(error: CombinedError | undefined, refresh: () => void) {
+  if (error?.graphQLErrors.some((e) => e.extensions?.code === 'CONFLICT')) refresh();
+}
+
 /** The steps the signed-in user may take now, and nothing else. */
-function Actions({ referral: r }: { referral: Details }) {
+function Actions({ referral: r, refresh }: { referral: Details; refresh: () => void }) {
   const [alert, setAlert] = useState<string | null>(null);
   const [accept, runAccept] = useMutation(Accept);
   const [complete, runComplete] = useMutation(Complete);
@@ -225,6 +232,7 @@ function Actions({ referral: r }: { referral: Details }) {
     setAlert(null);
     const res = await promise;
     if (res.error) setAlert(res.error.graphQLErrors[0]?.message ?? res.error.message);
+    refreshOnConflict(res.error, refresh);
   };
   const allowed = new Set(r.allowedActions);
   if (allowed.size === 0) return null;
@@ -254,9 +262,9 @@ function Actions({ referral: r }: { referral: Details }) {
           </button>
         )}
       </div>
-      {allowed.has('SCHEDULE') && <ScheduleForm id={r.id} />}
-      {allowed.has('DECLINE') && <DeclineForm id={r.id} />}
-      {allowed.has('CANCEL') && <CancelForm id={r.id} />}
+      {allowed.has('SCHEDULE') && <ScheduleForm id={r.id} refresh={refresh} />}
+      {allowed.has('DECLINE') && <DeclineForm id={r.id} refresh={refresh} />}
+      {allowed.has('CANCEL') && <CancelForm id={r.id} refresh={refresh} />}
     </section>
   );
 }
@@ -271,7 +279,7 @@ const ScheduleSchema = z.object({
     ),
 });
 
-function ScheduleForm({ id }: { id: string }) {
+function ScheduleForm({ id, refresh }: { id: string; refresh: () => void }) {
   const [, schedule] = useMutation(Schedule);
   const [alert, setAlert] = useState<string | null>(null);
   const form = useForm<{ at: string }>({
@@ -284,6 +292,7 @@ function ScheduleForm({ id }: { id: string }) {
     // datetime-local is the clinic's local time; the API takes an instant.
     const res = await schedule({ id, at: new Date(at).toISOString() }, REFERRAL_CONTEXT);
     if (res.error) setAlert(showServerError(res.error, form.setError));
+    refreshOnConflict(res.error, refresh);
   });
   return (
     <form onSubmit={submit} noValidate className="inline-form">
@@ -309,7 +318,7 @@ const DeclineSchema = z
     message: 'Say in the note why the clinic is declining.',
   });
 
-function DeclineForm({ id }: { id: string }) {
+function DeclineForm({ id, refresh }: { id: string; refresh: () => void }) {
   const [open, setOpen] = useState(false);
   const [, decline] = useMutation(Decline);
   const [alert, setAlert] = useState<string | null>(null);
@@ -331,6 +340,7 @@ function DeclineForm({ id }: { id: string }) {
       REFERRAL_CONTEXT,
     );
     if (res.error) setAlert(showServerError(res.error, form.setError));
+    refreshOnConflict(res.error, refresh);
   });
   const reasonError = form.formState.errors.reason;
   return (
@@ -365,7 +375,7 @@ function DeclineForm({ id }: { id: string }) {
   );
 }
 
-function CancelForm({ id }: { id: string }) {
+function CancelForm({ id, refresh }: { id: string; refresh: () => void }) {
   const [open, setOpen] = useState(false);
   const [, cancel] = useMutation(Cancel);
   const [alert, setAlert] = useState<string | null>(null);
@@ -384,6 +394,7 @@ function CancelForm({ id }: { id: string }) {
     setAlert(null);
     const res = await cancel({ id, note: note || null }, REFERRAL_CONTEXT);
     if (res.error) setAlert(showServerError(res.error, form.setError));
+    refreshOnConflict(res.error, refresh);
   });
   return (
     <form onSubmit={submit} noValidate className="inline-form">
