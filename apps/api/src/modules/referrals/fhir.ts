@@ -40,7 +40,10 @@ const REQUEST_STATUS: Record<ReferralStatus, string> = {
 const PRIORITY = { routine: 'routine', soon: 'urgent', urgent: 'asap' } as const;
 
 export interface BundleSource {
-  referral: typeof referrals.$inferSelect;
+  referral: Pick<
+    typeof referrals.$inferSelect,
+    'id' | 'status' | 'urgency' | 'createdAt' | 'updatedAt' | 'scheduledFor' | 'declineReason'
+  >;
   patient: ReferralPatient;
   closingNote: string | null;
   sender: typeof providerProfiles.$inferSelect | null;

@@ -321,7 +321,18 @@ export const Referral = builder.drizzleNode('referrals', {
         'The referral as a FHIR R4 Bundle (JSON): the ServiceRequest, its Task (status, businessStatus, ' +
         'statusReason) and the Patient, for an EHR. Protected: reads are logged.',
       select: {
-        columns: { ...partyColumns, patientSealed: true, closingNoteSealed: true },
+        columns: {
+          ...partyColumns,
+          patientSealed: true,
+          closingNoteSealed: true,
+          status: true,
+          urgency: true,
+          createdAt: true,
+          updatedAt: true,
+          scheduledFor: true,
+          declineReason: true,
+          conditionCodes: true,
+        },
         with: {
           senderProfile: true,
           clinic: { columns: { id: true, name: true } },
@@ -333,11 +344,10 @@ export const Referral = builder.drizzleNode('referrals', {
       },
       resolve: async (r, _args, ctx) => {
         const all = await allConditions(ctx);
-        const full = await ctx.db.query.referrals.findFirst({ where: { id: r.id } });
         return protectedRead(ctx, r, ['fhir'], () =>
           JSON.stringify(
             referralBundle({
-              referral: found(full),
+              referral: r,
               patient: openPatient(ctx.sealer, r),
               closingNote: openClosingNote(ctx.sealer, r),
               sender: r.senderProfile,
@@ -345,7 +355,7 @@ export const Referral = builder.drizzleNode('referrals', {
               location: r.location,
               route: r.route,
               payer: r.payer,
-              conditions: all.filter((c) => found(full).conditionCodes.includes(c.code)),
+              conditions: all.filter((c) => r.conditionCodes.includes(c.code)),
               events: r.events,
             }),
             null,
@@ -661,9 +671,12 @@ builder.mutationFields((t) => ({
     args: { referralId: t.arg.id({ required: true }), body: t.arg.string({ required: true }) },
     validate: z.looseObject({ body: referralMessageField }),
     resolve: async (query, _root, args, ctx) => {
-      const { id } = await partyReferral(ctx, String(args.referralId));
-      await postMessage(ctx, id, validated(referralMessageField, args.body));
-      return ctx.db.query.referrals.findFirst(query({ where: { id } })).then(found);
+      const { referralId } = await postMessage(
+        ctx,
+        String(args.referralId),
+        validated(referralMessageField, args.body),
+      );
+      return ctx.db.query.referrals.findFirst(query({ where: { id: referralId } })).then(found);
     },
   }),
 }));

@@ -259,8 +259,15 @@ export function openClosingNote(sealer: Sealer, row: { id: string; closingNoteSe
   return row.closingNoteSealed ? sealer.open(row.closingNoteSealed, `referral-note:${row.id}`) : null;
 }
 
-/** A note from one side to the other on a referral; the other side is told by email that there is one. */
-export async function postMessage(ctx: Context, rawId: string, body: string): Promise<string> {
+/**
+ * A note from one side to the other on a referral; the other side is told by email that there is one.
+ * Returns the referral's row id and the message's.
+ */
+export async function postMessage(
+  ctx: Context,
+  rawId: string,
+  body: string,
+): Promise<{ referralId: string; messageId: string }> {
   const viewer = viewerOf(ctx);
   const referral = await partyReferral(ctx, rawId);
   const id = randomUUID();
@@ -279,7 +286,7 @@ export async function postMessage(ctx: Context, rawId: string, body: string): Pr
         : `${clinic} sent a message about your referral`,
     );
   });
-  return id;
+  return { referralId: referral.id, messageId: id };
 }
 
 export function openMessage(sealer: Sealer, row: { id: string; bodySealed: string }): string {
