@@ -83,6 +83,45 @@ export function TextAreaField({
   );
 }
 
+/** The problem with a group of fields (a list, a pin, a set of ticks), shown above the group. */
+export function GroupError({ error }: { error: { message?: string | undefined } | undefined }) {
+  return error?.message ? <p className="field-error">{error.message}</p> : null;
+}
+
+/**
+ * A labelled group of choices registered under one name: checkboxes for a list of codes, radios for one
+ * answer. Its problem is shown below the choices (a message appearing above them, as a click's blur checks
+ * the group, would move the box being clicked), and the group is marked invalid for screen readers.
+ */
+export function ChoiceGroup({
+  legend,
+  type = 'checkbox',
+  options,
+  register,
+  error,
+  className = 'checks',
+}: {
+  legend: ReactNode;
+  type?: 'checkbox' | 'radio';
+  options: readonly { value: string; label: ReactNode }[];
+  /** Registers one input: called for each choice, as react-hook-form keeps a ref per checkbox or radio. */
+  register: () => UseFormRegisterReturn;
+  error?: { message?: string | undefined } | undefined;
+  className?: string;
+}) {
+  return (
+    <fieldset className={className} aria-invalid={error ? true : undefined}>
+      <legend>{legend}</legend>
+      {options.map((o) => (
+        <label key={o.value} className="check">
+          <input type={type} value={o.value} {...register()} /> {o.label}
+        </label>
+      ))}
+      <GroupError error={error} />
+    </fieldset>
+  );
+}
+
 /** A problem for the whole form: read out as soon as it appears. */
 export function FormAlert({ message }: { message: string | null | undefined }) {
   if (!message) return null;

@@ -5,7 +5,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { useClient, useMutation, useQuery } from 'urql';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Loading } from '../components/Notices.js';
-import { FormAlert, TextField } from '../forms/Field.js';
+import { ChoiceGroup, FormAlert, GroupError, TextField } from '../forms/Field.js';
 import { schemaResolver, showServerError } from '../forms/resolver.js';
 import { graphql } from '../graphql/index.js';
 import { MapView } from '../map/MapView.js';
@@ -33,10 +33,6 @@ const UpdateLocation = graphql(`
   mutation UpdateLocation($id: ID!, $input: LocationInput!) { updateLocation(id: $id, input: $input) { id } }
 `);
 
-function GroupError({ error }: { error: { message?: string | undefined } | undefined }) {
-  return error?.message ? <p className="field-error">{error.message}</p> : null;
-}
-
 /** Ticks for a list of codes (conditions, services, payers), as one labelled group. */
 function CodeChecks({
   legend,
@@ -49,17 +45,13 @@ function CodeChecks({
   options: { code: string; name: string }[];
   form: ReturnType<typeof useForm<LocationFormValues>>;
 }) {
-  const error = form.formState.errors[name] as FieldError | undefined;
   return (
-    <fieldset className="checks" aria-invalid={error ? true : undefined}>
-      <legend>{legend}</legend>
-      <GroupError error={error} />
-      {options.map((o) => (
-        <label key={o.code} className="check">
-          <input type="checkbox" value={o.code} {...form.register(name)} /> {o.name}
-        </label>
-      ))}
-    </fieldset>
+    <ChoiceGroup
+      legend={legend}
+      options={options.map((o) => ({ value: o.code, label: o.name }))}
+      register={() => form.register(name)}
+      error={form.formState.errors[name] as FieldError | undefined}
+    />
   );
 }
 

@@ -3,6 +3,7 @@ import {
   SCREENING_ANSWERS,
   SCREENING_QUESTIONS,
   type ScreeningQuestion,
+  URGENCIES,
 } from '@kapmap/validation';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
@@ -11,7 +12,7 @@ import { useMutation, useQuery } from 'urql';
 import type { Viewer } from '../account/viewer.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Loading, NotFound } from '../components/Notices.js';
-import { FormAlert, TextAreaField, TextField } from '../forms/Field.js';
+import { ChoiceGroup, FormAlert, TextAreaField, TextField } from '../forms/Field.js';
 import { schemaResolver, showServerError } from '../forms/resolver.js';
 import { graphql } from '../graphql/index.js';
 import { fitWarnings } from './fit.js';
@@ -183,13 +184,6 @@ export function ReferralFormPage({ viewer }: { viewer: Viewer }) {
       navigate(`/referrals/${encodeURIComponent(res.data.sendReferral.id)}`, { state: { sent: true } });
   });
 
-  const fieldError = (path: string) =>
-    path
-      .split('.')
-      .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], errors) as
-      | { message?: string }
-      | undefined;
-
   return (
     <section className="referral-form" aria-labelledby="refer-title">
       <h1 id="refer-title">Refer a patient</h1>
@@ -248,19 +242,12 @@ export function ReferralFormPage({ viewer }: { viewer: Viewer }) {
         </fieldset>
         <fieldset>
           <legend>What the referral is for</legend>
-          <fieldset className="checks" aria-describedby={errors.conditions ? 'conditions-error' : undefined}>
-            <legend>Conditions</legend>
-            {data.conditions.map((c) => (
-              <label key={c.code} className="check">
-                <input type="checkbox" value={c.code} {...form.register('conditions')} /> {c.name}
-              </label>
-            ))}
-            {fieldError('conditions')?.message && (
-              <span className="field-error" id="conditions-error">
-                {fieldError('conditions')?.message}
-              </span>
-            )}
-          </fieldset>
+          <ChoiceGroup
+            legend="Conditions"
+            options={data.conditions.map((c) => ({ value: c.code, label: c.name }))}
+            register={() => form.register('conditions')}
+            error={errors.conditions}
+          />
           <div className="field">
             <label htmlFor="route">Preferred route</label>
             <select id="route" {...form.register('route')}>
@@ -285,14 +272,13 @@ export function ReferralFormPage({ viewer }: { viewer: Viewer }) {
                 ))}
             </select>
           </div>
-          <fieldset className="checks">
-            <legend>Urgency</legend>
-            {(Object.keys(URGENCY_LABEL) as (keyof typeof URGENCY_LABEL)[]).map((u) => (
-              <label key={u} className="check">
-                <input type="radio" value={u} {...form.register('urgency')} /> {URGENCY_LABEL[u]}
-              </label>
-            ))}
-          </fieldset>
+          <ChoiceGroup
+            legend="Urgency"
+            type="radio"
+            options={URGENCIES.map((u) => ({ value: u, label: URGENCY_LABEL[u] }))}
+            register={() => form.register('urgency')}
+            error={errors.urgency}
+          />
           <TextField
             label="Reason for referral"
             registration={form.register('patient.reason')}
@@ -314,21 +300,17 @@ export function ReferralFormPage({ viewer }: { viewer: Viewer }) {
         <fieldset>
           <legend>Safety screening</legend>
           <p className="hint">KAP clinics ask these before a first dose.</p>
-          {(Object.entries(SCREENING_QUESTIONS) as [ScreeningQuestion, string][]).map(([key, question]) => {
-            const error = fieldError(`patient.screening.${key}`);
-            return (
-              <fieldset key={key} className="screening" aria-invalid={error ? true : undefined}>
-                <legend>{question}</legend>
-                {SCREENING_ANSWERS.map((a) => (
-                  <label key={a} className="check">
-                    <input type="radio" value={a} {...form.register(`patient.screening.${key}`)} />{' '}
-                    {ANSWER_LABEL[a]}
-                  </label>
-                ))}
-                {error?.message && <span className="field-error">{error.message}</span>}
-              </fieldset>
-            );
-          })}
+          {(Object.entries(SCREENING_QUESTIONS) as [ScreeningQuestion, string][]).map(([key, question]) => (
+            <ChoiceGroup
+              key={key}
+              legend={question}
+              type="radio"
+              className="screening"
+              options={SCREENING_ANSWERS.map((a) => ({ value: a, label: ANSWER_LABEL[a] }))}
+              register={() => form.register(`patient.screening.${key}`)}
+              error={errors.patient?.screening?.[key]}
+            />
+          ))}
         </fieldset>
         {warnings.length > 0 && (
           <div className="notice warn" role="status" aria-live="polite">

@@ -3,6 +3,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Loading, NotFound } from '../components/Notices.js';
+import { serverProblem } from '../forms/resolver.js';
 import { graphql } from '../graphql/index.js';
 import { type ReferralStatus, STATUS_LABEL } from './labels.js';
 import { REFERRAL_CONTEXT, ReferralRow } from './queries.js';
@@ -48,7 +49,7 @@ export function ReferralInboxPage() {
   };
   if (result.fetching && !result.data) return <Loading what="Loading the inbox…" />;
   if (result.error && !result.data)
-    return result.error.graphQLErrors[0]?.extensions?.code === 'NOT_FOUND' ? (
+    return serverProblem(result.error).code === 'NOT_FOUND' ? (
       <NotFound />
     ) : (
       <ErrorNotice error={result.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />

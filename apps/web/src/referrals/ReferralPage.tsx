@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Loading, NotFound } from '../components/Notices.js';
 import { FormAlert, TextAreaField, TextField } from '../forms/Field.js';
-import { schemaResolver, showServerError } from '../forms/resolver.js';
+import { schemaResolver, serverProblem, showServerError } from '../forms/resolver.js';
 import { graphql, type ResultOf, readFragment } from '../graphql/index.js';
 import { formatDate, formatDateTime, formatPhone } from '../search/format.js';
 import {
@@ -219,7 +219,7 @@ function Timeline({ r }: { r: Pick<Details, 'events'> }) {
  * Somebody else moved the referral first (CONFLICT): show its new state, beside the message saying so.
  */
 function refreshOnConflict(error: CombinedError | undefined, refresh: () => void) {
-  if (error?.graphQLErrors.some((e) => e.extensions?.code === 'CONFLICT')) refresh();
+  if (error && serverProblem(error).code === 'CONFLICT') refresh();
 }
 
 /** The steps the signed-in user may take now, and nothing else. */
@@ -231,7 +231,7 @@ function Actions({ referral: r, refresh }: { referral: Details; refresh: () => v
   const run = async (promise: Promise<{ error?: CombinedError | undefined }>) => {
     setAlert(null);
     const res = await promise;
-    if (res.error) setAlert(res.error.graphQLErrors[0]?.message ?? res.error.message);
+    if (res.error) setAlert(serverProblem(res.error).message);
     refreshOnConflict(res.error, refresh);
   };
   const allowed = new Set(r.allowedActions);
@@ -484,7 +484,7 @@ function Records({ id }: { id: string }) {
     setExporting(false);
     const fhir = res.data?.referral?.fhir;
     if (!fhir) {
-      setError(res.error?.graphQLErrors[0]?.message ?? 'The export could not be made. Try again.');
+      setError(res.error ? serverProblem(res.error).message : 'The export could not be made. Try again.');
       return;
     }
     const url = URL.createObjectURL(new Blob([fhir], { type: 'application/fhir+json' }));
