@@ -12,7 +12,8 @@ export default defineConfig({
   },
   build: {
     target: 'es2022',
-    sourcemap: true,
+    // Maps for our own debugging, with no link to them in the scripts; the server never serves them.
+    sourcemap: 'hidden',
     // Which files the page loads at first and which chunk is the map engine: read by `pnpm bench:web`.
     manifest: true,
     // The map engines are ~1 MB each and load lazily in their own chunks: only they may be this large.

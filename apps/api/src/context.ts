@@ -14,7 +14,7 @@ export interface SessionCookie {
 export interface Context {
   db: Database;
   geocoder: Geocoder;
-  /** The signed-in user, or null. */
+  /** The signed-in user, or null; signUp, signIn and resetPassword set it to the account they sign in. */
   viewer: Viewer | null;
   /** The client's address (behind a proxy only when TRUST_PROXY is set), for the sign-in rate limit. */
   ip: string;

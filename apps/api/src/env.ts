@@ -87,6 +87,19 @@ const schema = z.object({
     .string()
     .min(1, 'must not be empty')
     .default(join(workspaceRoot(), '.data', 'phi.key')),
+  /** PostgreSQL cancels a statement that runs longer than this (signed-in requests, workers). */
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int('must be a whole number').min(100).max(600_000).default(15_000),
+  /** The same for anonymous requests, which anyone can send. */
+  PUBLIC_STATEMENT_TIMEOUT_MS: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(100)
+    .max(600_000)
+    .default(3_000),
+  /** A request whose headers and body have not arrived by then gets 408. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int('must be a whole number').min(1_000).max(600_000).default(30_000),
+  /** Open connections one client address may hold (0: no cap; the default behind TRUST_PROXY). */
+  MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int('must be a whole number').min(0).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 });

@@ -14,6 +14,8 @@ try {
     url: env.DATABASE_URL,
     dataDir: env.DATABASE_URL ? undefined : env.PGLITE_DIR,
     maxConnections: env.DB_POOL_SIZE,
+    statementTimeoutMs: env.STATEMENT_TIMEOUT_MS,
+    publicStatementTimeoutMs: env.PUBLIC_STATEMENT_TIMEOUT_MS,
   });
   const { seededDemo } = await prepareDatabase(db, { demo: env.DEMO_DATA }).catch((error: unknown) => {
     const cause =
@@ -42,6 +44,7 @@ try {
   });
   const app = await createServer({
     db: db.db,
+    publicDb: db.publicDb,
     sealer,
     geocoder,
     maxBodyBytes: env.MAX_BODY_BYTES,
@@ -50,6 +53,11 @@ try {
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
     secureCookies: env.SECURE_COOKIES ?? env.NODE_ENV !== 'development',
     trustProxy: env.TRUST_PROXY,
+    production: env.NODE_ENV === 'production',
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    ...(env.MAX_CONNECTIONS_PER_ADDRESS !== undefined
+      ? { maxConnectionsPerAddress: env.MAX_CONNECTIONS_PER_ADDRESS }
+      : {}),
   });
   const send = createSender({
     smtpUrl: env.SMTP_URL,

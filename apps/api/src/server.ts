@@ -1,3 +1,10 @@
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { Writable } from 'node:stream';
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -13,12 +20,15 @@ import type { Geocoder } from '@kapmap/geo';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { GraphQLError, ValidationContext } from 'graphql';
 import type { Context } from './context.js';
-import { formatError } from './graphql/errors.js';
+import { formatError, httpErrorBody } from './graphql/errors.js';
+import { MAX_ALIASES, MAX_RESPONSE_BYTES, MAX_TOKENS, rowBudgetPlugin } from './graphql/limits.js';
 import { schema } from './graphql/schema.js';
+import { storableStringsPlugin } from './graphql/strings.js';
+import { serializeError } from './log.js';
 import { loadViewer } from './modules/accounts/sessions.js';
 import { accessRecorder } from './modules/referrals/access-log.js';
 import type { Sealer } from './modules/referrals/sealing.js';
-import { registerWebApp, type WebOptions } from './web.js';
+import { notFoundBody, registerWebApp, type WebOptions } from './web.js';
 
 /** graphql-armor's rules throw by default, which Apollo answers with a 500; report a validation error instead. */
 const reportAsValidationError = {
@@ -28,6 +38,8 @@ const reportAsValidationError = {
 
 export interface ServerOptions {
   db: Database;
+  /** What anonymous requests use (a pool with a shorter statement timeout); `db` when absent. */
+  publicDb?: Database;
   geocoder: Geocoder;
   /** Seals patient data in referrals under the configured key. */
   sealer: Sealer;
@@ -42,6 +54,61 @@ export interface ServerOptions {
   secureCookies?: boolean;
   /** Read the client's address from X-Forwarded-For (only behind a proxy you run). */
   trustProxy?: boolean;
+  /** Production: error messages do not suggest field names ("Did you mean …"). */
+  production?: boolean;
+  /** A request whose headers and body have not all arrived by then gets 408 and is closed. Default 30 s. */
+  requestTimeoutMs?: number;
+  /** Open connections one client address may hold; more are closed at once. 0: no cap. */
+  maxConnectionsPerAddress?: number;
+  /** Where the log goes (standard output unless given): tests read it. */
+  logStream?: Writable;
+}
+
+/** pino's error serializer: log.ts decides what of an error may be written. */
+const logSerializer = (error: unknown) => {
+  const logged = serializeError(error);
+  return { ...logged, stack: logged.stack ?? '' };
+};
+
+/** How long the server waits for a request's headers and body, and for an idle kept-alive connection. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
+
+/**
+ * Node's HTTP server with the time budget of a request: headers and body must arrive within the request
+ * timeout (checked every second, not Node's default 30 s, so a slow body is cut off on time), and one address
+ * may hold only so many connections, so a client trickling bytes over many sockets cannot starve the rest.
+ */
+function boundedHttpServer(requestTimeoutMs: number, maxPerAddress: number) {
+  return (handler: (req: IncomingMessage, res: ServerResponse) => void): Server => {
+    const server = createHttpServer(
+      {
+        requestTimeout: requestTimeoutMs,
+        headersTimeout: Math.min(requestTimeoutMs, 10_000),
+        keepAliveTimeout: 5_000,
+        connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs),
+      },
+      handler,
+    );
+    if (maxPerAddress > 0) {
+      const open = new Map<string, number>();
+      server.on('connection', (socket) => {
+        const address = socket.remoteAddress ?? '';
+        const n = (open.get(address) ?? 0) + 1;
+        if (n > maxPerAddress) {
+          socket.destroy();
+          return;
+        }
+        open.set(address, n);
+        socket.once('close', () => {
+          const left = (open.get(address) ?? 1) - 1;
+          if (left <= 0) open.delete(address);
+          else open.set(address, left);
+        });
+      });
+    }
+    return server;
+  };
 }
 
 /**
@@ -59,11 +126,27 @@ export function sessionCookieName(secure: boolean): string {
  * processes can serve one database behind a load balancer.
  */
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const app: FastifyInstance = Fastify({
     bodyLimit: options.maxBodyBytes ?? 65_536,
-    logger: options.logLevel === 'silent' ? false : { level: options.logLevel ?? 'info' },
+    logger:
+      options.logLevel === 'silent'
+        ? false
+        : {
+            level: options.logLevel ?? 'info',
+            // Errors are logged by what happened, never with what (log.ts); no request is logged with its
+            // headers (cookies) or URL.
+            serializers: { err: logSerializer, error: logSerializer },
+            ...(options.logStream ? { stream: options.logStream } : {}),
+          },
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: options.trustProxy ?? false,
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: requestTimeoutMs * 2,
+    serverFactory: boundedHttpServer(
+      requestTimeoutMs,
+      options.maxConnectionsPerAddress ?? (options.trustProxy ? 0 : DEFAULT_MAX_CONNECTIONS_PER_ADDRESS),
+    ),
   });
   await app.register(fastifyCookie);
   const secure = options.secureCookies ?? false;
@@ -77,12 +160,18 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     csrfPrevention: true,
     // The process owner decides how to shut down (main.ts closes Fastify, then the database pool).
     stopOnTerminationSignals: false,
+    // "Did you mean …" names fields an attacker did not know; in production errors do not suggest them.
+    hideSchemaDetailsFromClientErrors: options.production ?? false,
+    // A document of more tokens is refused by the parser before it recurses (10,000 nested selections
+    // otherwise end in "Maximum call stack size exceeded").
+    parseOptions: { maxTokens: MAX_TOKENS },
     // A public API must refuse queries built to exhaust it (clinic → locations → clinic → …) before running
     // them. As validation rules these run once per distinct document: Apollo caches validated documents.
     validationRules: [
       maxDepthRule({ n: 12, ...reportAsValidationError }),
       costLimitRule({ maxCost: 100_000, ...reportAsValidationError }),
-      maxAliasesRule({ n: 15, ...reportAsValidationError }),
+      // `__typename` is an alias like any other: 101 of them cost as much as 101 fields.
+      maxAliasesRule({ n: MAX_ALIASES, allowList: [], ...reportAsValidationError }),
     ],
     formatError: (formatted, error) =>
       formatError(formatted, error, (e) => app.log.error(e, 'unexpected error')),
@@ -91,6 +180,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       ApolloServerPluginLandingPageDisabled(),
       // No @cacheControl hints are used; the plugin would still wrap every resolver, at a cost per field.
       ApolloServerPluginCacheControlDisabled(),
+      storableStringsPlugin(),
+      rowBudgetPlugin(),
     ],
   });
   await apollo.start();
@@ -101,7 +192,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       const viewer = token ? await loadViewer(options.db, token) : null;
       if (token && !viewer) void reply.clearCookie(cookieName, { path: '/' });
       return {
-        db: options.db,
+        // Anonymous requests run on the public pool, with its shorter statement timeout.
+        db: viewer ? options.db : (options.publicDb ?? options.db),
         geocoder: options.geocoder,
         viewer,
         ip: request.ip,
@@ -128,14 +220,32 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.get('/healthz', async () => ({ ok: true }));
   if (options.web) await registerWebApp(app, options.web);
 
-  // Fastify's own errors (body too large, bad JSON) carry a status and a message, never a stack.
+  // Every answer: no MIME sniffing; HSTS where cookies are HTTPS-only; and nothing from /graphql kept by a
+  // browser or a proxy (answers may hold patient data), and no answer larger than its byte budget.
+  app.addHook('onSend', async (request, reply, payload) => {
+    void reply.header('x-content-type-options', 'nosniff');
+    if (secure) void reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    if (!request.url.startsWith('/graphql')) return payload;
+    void reply.header('cache-control', 'no-store');
+    if (typeof payload === 'string' && Buffer.byteLength(payload) > MAX_RESPONSE_BYTES) {
+      void reply.status(400);
+      return JSON.stringify(
+        httpErrorBody(
+          'RESPONSE_TOO_LARGE',
+          `The answer would be larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MB. Ask for fewer fields or smaller pages.`,
+        ),
+      );
+    }
+    return payload;
+  });
+
+  // Fastify's own errors (body too large, bad JSON, wrong media type) in the GraphQL error shape, with a code.
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) app.log.error(error);
-    void reply.status(status).send({
-      errors: [{ message: status === 500 ? 'Internal server error' : error.message }],
-    });
+    if (status === 500) app.log.error(error, 'unexpected error');
+    void reply.status(status).send(httpErrorBody(status, status === 500 ? undefined : error.message));
   });
+  if (!options.web) app.setNotFoundHandler((request, reply) => reply.status(404).send(notFoundBody(request)));
   return app;
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { httpErrorBody } from './graphql/errors.js';
 
 export interface WebOptions {
   /** The built web app (apps/web/dist); null serves the API alone. */
@@ -35,6 +36,11 @@ export function contentSecurityPolicy(mapbox: boolean): string {
   ].join('; ');
 }
 
+/** A 404 names the path, never its query string (which may hold a link's token). */
+export function notFoundBody(request: { method: string; url: string }) {
+  return httpErrorBody(404, `Not found: ${request.method} ${request.url.split('?')[0]}`);
+}
+
 /**
  * The web app from the same process as /graphql: hashed assets cached for a year, the page itself never
  * cached, and every other GET that asks for HTML answered with the page, so /clinics/… links work directly.
@@ -48,6 +54,7 @@ export async function registerWebApp(app: FastifyInstance, options: WebOptions):
   const root = options.root;
   if (!root || !existsSync(join(root, 'index.html'))) {
     app.log.warn(`the web app is not built (${root ?? 'no WEB_ROOT'}): serving the API only`);
+    app.setNotFoundHandler((request, reply) => reply.status(404).send(notFoundBody(request)));
     return;
   }
 
@@ -56,6 +63,8 @@ export async function registerWebApp(app: FastifyInstance, options: WebOptions):
   await app.register(fastifyStatic, {
     root,
     wildcard: false,
+    // Source maps are built (hidden) for our own debugging, never served: they are the source.
+    allowedPath: (path) => !path.endsWith('.map'),
     index: ['index.html'],
     setHeaders: (res, path) => {
       res.header('x-content-type-options', 'nosniff');
@@ -86,6 +95,6 @@ export async function registerWebApp(app: FastifyInstance, options: WebOptions):
         .header('content-security-policy', csp);
       return reply.sendFile('index.html');
     }
-    return reply.status(404).send({ errors: [{ message: `Not found: ${request.method} ${request.url}` }] });
+    return reply.status(404).send(notFoundBody(request));
   });
 }

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { prepareDatabase } from '@kapmap/db/seed';
 import { createTestDb, type TestDb } from '@kapmap/db/testing';
 import { offlineGeocoder } from '@kapmap/geo';
 import type { FastifyInstance } from 'fastify';
 import { createSealer } from '../src/modules/referrals/sealing.js';
-import { createServer } from '../src/server.js';
+import { createServer, type ServerOptions } from '../src/server.js';
 import type { WebOptions } from '../src/web.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -41,6 +42,15 @@ export interface Agent {
   ): Promise<GraphQLResponse<T>>;
 }
 
+function lineCollector(lines: string[]): Writable {
+  return new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+}
+
 /** A fresh database (PGlite or PostgreSQL, per KAPMAP_TEST_DB) with the demo directory, and a server on it. */
 export async function startApi(
   options: {
@@ -53,6 +63,10 @@ export async function startApi(
     secureCookies?: boolean;
     /** The patient-data key: a random one per test database unless given. */
     phiKey?: Buffer;
+    /** More server options (timeouts, caps, production). */
+    server?: Partial<ServerOptions>;
+    /** Collects every line the server logs (at info and above) instead of discarding them. */
+    logLines?: string[];
   } = {},
 ): Promise<Api> {
   const sqlLog: string[] = [];
@@ -68,10 +82,12 @@ export async function startApi(
     db: db.db,
     geocoder: offlineGeocoder(),
     sealer: createSealer(options.phiKey ?? randomBytes(32)),
-    logLevel: 'silent',
+    logLevel: options.logLines ? 'info' : 'silent',
+    ...(options.logLines ? { logStream: lineCollector(options.logLines) } : {}),
     publicUrl: 'http://kapmap.test',
     secureCookies: options.secureCookies ?? false,
     ...(options.web ? { web: options.web } : {}),
+    ...options.server,
   });
   const post = async (query: string, variables?: Record<string, unknown>, cookie?: string) => {
     const res = await app.inject({

@@ -25,10 +25,30 @@ export interface DbOptions {
   onQuery?: ((sql: string, params: unknown[]) => void) | undefined;
   /** Connection pool size on PostgreSQL. */
   maxConnections?: number | undefined;
+  /**
+   * PostgreSQL cancels any statement of the main pool that runs longer than this (`statement_timeout`), so a
+   * statement whose client has gone cannot run on for minutes. Default 15 s.
+   */
+  statementTimeoutMs?: number | undefined;
+  /** The same for `publicDb`, the pool anonymous requests use: shorter, as anyone can send them. Default 3 s. */
+  publicStatementTimeoutMs?: number | undefined;
+  /** Connections of `publicDb` on PostgreSQL; default half of `maxConnections`, at least 2. */
+  maxPublicConnections?: number | undefined;
 }
+
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
+export const DEFAULT_PUBLIC_STATEMENT_TIMEOUT_MS = 3_000;
+/** SQLSTATE of a statement PostgreSQL cancelled (statement_timeout among others). */
+export const QUERY_CANCELED = '57014';
 
 export interface DbHandle {
   db: Database;
+  /**
+   * What anonymous requests read and write through: on PostgreSQL a pool of its own with a shorter
+   * statement timeout, so that the public cannot hold the connections signed-in users need; on PGlite (one
+   * connection in the process) the same as `db`.
+   */
+  publicDb: Database;
   driver: 'pglite' | 'postgres';
   /** Runs raw SQL and returns its rows, whichever driver is underneath. */
   rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
@@ -66,14 +86,31 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
     : undefined;
 
   if (options.url) {
-    const client = postgres(options.url, {
-      max: options.maxConnections ?? 10,
-      onnotice: () => {},
-      connection: { application_name: 'kapmap' },
-    });
+    const max = options.maxConnections ?? 10;
+    const pool = (size: number, timeoutMs: number, name: string) =>
+      postgres(options.url as string, {
+        max: size,
+        onnotice: () => {},
+        // Never let postgres.js put parameters into errors' messages: they may be emails or patient text.
+        debug: false,
+        connection: {
+          application_name: name,
+          statement_timeout: timeoutMs,
+          // A transaction left open by a stuck request must not hold its locks for ever.
+          idle_in_transaction_session_timeout: 60_000,
+        },
+      });
+    const client = pool(max, options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS, 'kapmap');
+    const publicClient = pool(
+      options.maxPublicConnections ?? Math.max(2, Math.floor(max / 2)),
+      options.publicStatementTimeoutMs ?? DEFAULT_PUBLIC_STATEMENT_TIMEOUT_MS,
+      'kapmap-public',
+    );
     const db = drizzlePostgres({ client: preparing(client), relations, logger });
+    const publicDb = drizzlePostgres({ client: preparing(publicClient), relations, logger });
     return {
       db,
+      publicDb,
       driver: 'postgres',
       rows: async <T extends Record<string, unknown>>(query: SQL) =>
         (await db.execute(query)) as unknown as T[],
@@ -82,7 +119,9 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
       migrate: async () => {
         await migratePostgres(db, { migrationsFolder });
       },
-      close: () => client.end({ timeout: 5 }),
+      close: async () => {
+        await Promise.all([client.end({ timeout: 5 }), publicClient.end({ timeout: 5 })]);
+      },
     };
   }
 
@@ -92,6 +131,7 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
   const db = drizzlePglite({ client, relations, logger });
   return {
     db,
+    publicDb: db,
     driver: 'pglite',
     rows: async <T extends Record<string, unknown>>(query: SQL) => (await db.execute(query)).rows as T[],
     rawQuery: async <T extends Record<string, unknown>>(text: string, params: unknown[] = []) =>

@@ -266,16 +266,19 @@ export const emailTokens = pgTable(
   ],
 );
 
-/** Failed sign-ins, by account and by address, for the rate limit. Old rows are pruned as new ones come. */
-export const signInFailures = pgTable(
-  'sign_in_failures',
+/**
+ * Every rate limit's counted events (sign-in attempts, emails asked for), one row each, by key: `signin:email:…`,
+ * `reset:ip:…`, `report:clinic:…`. A limit is checked and its event recorded in one locked step; old rows are
+ * pruned as new ones come.
+ */
+export const rateLimitHits = pgTable(
+  'rate_limit_hits',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    /** `email:<address>` or `ip:<address>`. */
     key: text('key').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('sign_in_failures_key_at_idx').on(t.key, t.at)],
+  (t) => [index('rate_limit_hits_key_at_idx').on(t.key, t.at)],
 );
 
 /** Email waiting to be sent by the outbox worker; written in the same transaction as what caused it. */

@@ -18,7 +18,8 @@ export const websiteField = z
     if (!v) return true;
     try {
       const url = new URL(v);
-      return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname.includes('.');
+      // https only, as the schema says: a listing's link must not send patients to an unencrypted page.
+      return url.protocol === 'https:' && url.hostname.includes('.');
     } catch {
       return false;
     }

@@ -44,6 +44,17 @@ describe('the rules the API enforces and the forms check as you type', () => {
     });
   });
 
+  it('accepts only an https:// website, as the schema says', () => {
+    expect(
+      messages(ClinicInputSchema.safeParse({ name: 'Calm', website: 'http://calm.example.org' })),
+    ).toEqual({
+      website: 'Enter the full address of the website, starting with https://.',
+    });
+    expect(ClinicInputSchema.parse({ name: 'Calm', website: 'https://calm.example.org' }).website).toBe(
+      'https://calm.example.org',
+    );
+  });
+
   it('asks a street location for its address and a telehealth programme for its states', () => {
     expect(Object.keys(messages(LocationInputSchema.safeParse({ name: 'Downtown' })))).toEqual([
       'addressLine1',

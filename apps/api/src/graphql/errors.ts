@@ -34,7 +34,8 @@ export type ErrorCode =
   | 'SIGN_IN_FAILED'
   | 'TOO_MANY_ATTEMPTS'
   | 'LINK_INVALID'
-  | 'BAD_REQUEST';
+  | 'BAD_REQUEST'
+  | 'QUERY_TIMEOUT';
 
 export function coded(code: ErrorCode, message: string, field?: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...(field ? { field } : {}) } });
@@ -60,7 +61,44 @@ const PASSED_THROUGH = new Set([
   'BAD_REQUEST',
   'UNAUTHENTICATED',
   'FORBIDDEN',
+  'ROW_LIMIT_EXCEEDED',
+  'QUERY_TIMEOUT',
 ]);
+
+/** SQLSTATE 57014: PostgreSQL cancelled the statement (its statement_timeout ran out). */
+function wasCancelled(error: unknown): boolean {
+  for (let e = error, i = 0; e instanceof Error && i < 5; e = e.cause, i++)
+    if ((e as { code?: unknown }).code === '57014') return true;
+  return false;
+}
+
+const HTTP_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  408: 'REQUEST_TIMEOUT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+  500: 'INTERNAL_SERVER_ERROR',
+};
+
+/**
+ * An answer that never reached GraphQL (no route, a body too large, a media type it cannot read) in the
+ * same shape as a GraphQL error, with a code a client can branch on.
+ */
+export function httpErrorBody(statusOrCode: number | string, message?: string) {
+  const code = typeof statusOrCode === 'string' ? statusOrCode : (HTTP_CODES[statusOrCode] ?? 'BAD_REQUEST');
+  return {
+    errors: [
+      {
+        message:
+          message ?? 'Something went wrong on our side. Please try again; if it keeps happening, tell us.',
+        extensions: { code },
+      },
+    ],
+  };
+}
 
 /**
  * What a client sees of an error: our coded errors as they are; anything unexpected as a masked
@@ -76,7 +114,15 @@ export function formatError(
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
-  log(unwrapResolverError(error));
+  const original = unwrapResolverError(error);
+  if (wasCancelled(original))
+    return {
+      message:
+        'This request took too long and was stopped. Try a smaller search or fewer fields; if it keeps happening, tell us.',
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: 'QUERY_TIMEOUT' },
+    };
+  log(original);
   return {
     message: 'Something went wrong on our side. Please try again; if it keeps happening, tell us.',
     ...(formatted.locations ? { locations: formatted.locations } : {}),

@@ -87,3 +87,71 @@ export async function isVisible(ctx: Context, id: { typename: string; id: string
       return false;
   }
 }
+
+/**
+ * The clinics and locations the viewer has referred a patient to: a sender may still read those after they
+ * leave the directory (to call about the referral). Loaded once per request, and only when asked.
+ */
+const referredCache = new WeakMap<Context, Promise<{ clinics: Set<string>; locations: Set<string> }>>();
+function referredTo(ctx: Context) {
+  let cached = referredCache.get(ctx);
+  if (!cached) {
+    const viewer = ctx.viewer;
+    cached = viewer?.provider
+      ? ctx.db
+          .selectDistinct({ clinicId: referrals.clinicId, locationId: referrals.locationId })
+          .from(referrals)
+          .where(eq(referrals.senderId, viewer.userId))
+          .then((rows) => ({
+            clinics: new Set(rows.map((r) => r.clinicId)),
+            locations: new Set(rows.map((r) => r.locationId)),
+          }))
+      : Promise.resolve({ clinics: new Set<string>(), locations: new Set<string>() });
+    referredCache.set(ctx, cached);
+  }
+  return cached;
+}
+
+/*
+ * Authorization on the types themselves: each runs on every object of its type, by whatever path it was
+ * reached (clinic → members → user → memberships → clinic …), so no nested field can hand out a row that
+ * its entry point would not. The lists leading to these types also filter by the same rules, so what a
+ * viewer may not see is simply absent; these checks are the guarantee behind those filters.
+ */
+
+/** A clinic: published for everyone; otherwise its members, platform admins, and whoever referred to it. */
+export function mayViewClinic(ctx: Context, clinic: { id: string; published: boolean }) {
+  if (clinic.published || ctx.viewer?.isPlatformAdmin || ctx.viewer?.memberships.has(clinic.id)) return true;
+  return referredTo(ctx).then((r) => r.clinics.has(clinic.id));
+}
+
+/** A location: listed for everyone; otherwise its clinic's members, platform admins, and referrers to it. */
+export function mayViewLocation(ctx: Context, location: { id: string; clinicId: string; listed: boolean }) {
+  if (location.listed || ctx.viewer?.isPlatformAdmin || ctx.viewer?.memberships.has(location.clinicId))
+    return true;
+  return referredTo(ctx).then((r) => r.locations.has(location.id));
+}
+
+/** A membership: the member themself, and the members of the same clinic; nobody else, not even a platform admin. */
+export function mayViewMembership(ctx: Context, membership: { clinicId: string; userId: string }) {
+  const viewer = ctx.viewer;
+  return !!viewer && (viewer.userId === membership.userId || viewer.memberships.has(membership.clinicId));
+}
+
+/** An account: its owner, the people they work with at a clinic, and platform admins (who verify them). */
+export function mayViewUser(ctx: Context, user: { id: string; memberships: { clinicId: string }[] }) {
+  const viewer = ctx.viewer;
+  if (!viewer) return false;
+  if (viewer.userId === user.id || viewer.isPlatformAdmin) return true;
+  return user.memberships.some((m) => viewer.memberships.has(m.clinicId));
+}
+
+/** A relational-query filter on memberships: the viewer's own, and those at clinics the viewer works for. */
+export function visibleMemberships(ctx: Context) {
+  const viewer = ctx.viewer;
+  if (!viewer) return { userId: { isNull: true as const } };
+  const ids = memberClinicIds(ctx);
+  return ids.length === 0
+    ? { userId: viewer.userId }
+    : { OR: [{ userId: viewer.userId }, { clinicId: { in: ids } }] };
+}

@@ -2,11 +2,11 @@ import { SignInSchema } from '@kapmap/validation';
 import { useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { useMutation } from 'urql';
+import { useClient, useMutation } from 'urql';
 import { FormAlert, TextField } from '../forms/Field.js';
 import { schemaResolver, serverProblem } from '../forms/resolver.js';
 import { graphql } from '../graphql/index.js';
-import { SignedInUser, safeNext } from './viewer.js';
+import { refreshViewer, SignedInUser, safeNext } from './viewer.js';
 
 const SignIn = graphql(
   `
@@ -26,6 +26,7 @@ export function SignInPage() {
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
   const navigate = useNavigate();
+  const client = useClient();
   const [, signIn] = useMutation(SignIn);
   const [alert, setAlert] = useState<string | null>(null);
   const form = useForm<Values>({
@@ -47,7 +48,10 @@ export function SignInPage() {
       setAlert(serverProblem(res.error).message);
       form.setValue('password', '');
       form.setFocus('password');
-    } else navigate(next, { replace: true });
+    } else {
+      await refreshViewer(client);
+      navigate(next, { replace: true });
+    }
   });
 
   return (

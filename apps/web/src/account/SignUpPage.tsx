@@ -2,11 +2,11 @@ import { SignUpSchema } from '@kapmap/validation';
 import { useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { useMutation } from 'urql';
+import { useClient, useMutation } from 'urql';
 import { FormAlert, TextField } from '../forms/Field.js';
 import { schemaResolver, showServerError } from '../forms/resolver.js';
 import { graphql } from '../graphql/index.js';
-import { SignedInUser, safeNext } from './viewer.js';
+import { refreshViewer, SignedInUser, safeNext } from './viewer.js';
 
 const SignUp = graphql(
   `
@@ -27,6 +27,7 @@ export function SignUpPage() {
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
   const navigate = useNavigate();
+  const client = useClient();
   const [, signUp] = useMutation(SignUp);
   const [alert, setAlert] = useState<string | null>(null);
   const [showPassword, setShowPassword] = useState(false);
@@ -45,7 +46,10 @@ export function SignUpPage() {
     setAlert(null);
     const res = await signUp({ input });
     if (res.error) setAlert(showServerError(res.error, form.setError));
-    else navigate(next, { replace: true });
+    else {
+      await refreshViewer(client);
+      navigate(next, { replace: true });
+    }
   });
 
   return (

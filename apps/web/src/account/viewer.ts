@@ -1,4 +1,4 @@
-import { useQuery } from 'urql';
+import { type Client, useQuery } from 'urql';
 import { graphql, type ResultOf } from '../graphql/index.js';
 
 export const ViewerQuery = graphql(`
@@ -30,9 +30,12 @@ export function useViewer() {
     query: ViewerQuery,
     context: VIEWER_CONTEXT,
   });
+  const viewer = result.data?.viewer ?? null;
   return {
-    viewer: result.data?.viewer ?? null,
-    loading: result.fetching && !result.data,
+    viewer,
+    // Signing in invalidates an answer of "nobody": while it is being fetched again it is not an answer, or
+    // a page behind sign-in would send the user who just signed in back to the sign-in page.
+    loading: (result.fetching || result.stale) && !viewer,
     error: result.error,
     refetch: () => refetch({ requestPolicy: 'network-only' }),
   };
@@ -49,4 +52,12 @@ export function safeNext(next: string | null, fallback = '/portal'): string {
 /** Whether the signed-in user is a referring provider: they see "Refer a patient" on listings. */
 export function useIsProvider(): boolean {
   return useViewer().viewer?.providerProfile != null;
+}
+
+/**
+ * Fetches the viewer afresh and waits for it: called after signing in or up, before leaving for a page
+ * behind sign-in, so that page finds the new viewer in the cache rather than the old "nobody".
+ */
+export async function refreshViewer(client: Client): Promise<void> {
+  await client.query(ViewerQuery, {}, { ...VIEWER_CONTEXT, requestPolicy: 'network-only' }).toPromise();
 }

@@ -6,10 +6,11 @@ import type { Context } from '../../context.js';
 import { builder } from '../../graphql/builder.js';
 import { coded } from '../../graphql/errors.js';
 import { found, viewerOf } from '../../graphql/guards.js';
+import { mayViewUser } from '../../graphql/visibility.js';
 import { enqueueEmail } from './outbox.js';
 import { hashPassword, newPasswordField, spendVerifyTime, verifyPassword } from './passwords.js';
-import { clearAccountFailures, recordSignInFailure, signInBlocked } from './rate-limit.js';
-import { createSession, revokeSession, revokeSessionsOf } from './sessions.js';
+import { beginSignIn } from './rate-limit.js';
+import { createSession, loadViewer, revokeSession, revokeSessionsOf } from './sessions.js';
 import { hashToken, newToken, normalizeEmail, RESET_PASSWORD_TTL_MS, VERIFY_EMAIL_TTL_MS } from './tokens.js';
 
 export const ClinicRoleEnum = builder.enumType('ClinicRole', {
@@ -35,7 +36,14 @@ export const ProviderProfile = builder.drizzleObject('providerProfiles', {
 
 export const User = builder.drizzleObject('users', {
   name: 'User',
-  description: 'A kapmap account.',
+  description:
+    'A kapmap account: its owner, the people they work with at a clinic, and platform admins see it.',
+  // Which clinics the account works for decides who may see it: loaded with it, not once per user.
+  select: {
+    columns: { id: true, email: true, displayName: true, emailVerifiedAt: true, isPlatformAdmin: true },
+    with: { memberships: { columns: { clinicId: true }, limit: 100 } },
+  },
+  authScopes: (user, ctx) => mayViewUser(ctx, user),
   fields: (t) => ({
     id: t.exposeID('id'),
     email: t.exposeString('email'),
@@ -116,8 +124,12 @@ builder.mutationField('signUp', (t) =>
         await sendVerification(tx, ctx, { id: row.id, email });
         return row.id;
       });
+      // Signing up while signed in as someone else ends that session: one browser, one account.
+      if (ctx.viewer) await revokeSession(ctx.db, ctx.viewer.sessionId);
       const session = await createSession(ctx.db, id);
       ctx.sessionCookie.start(session.token, session.expiresAt);
+      // From here on the request acts as the account it signed in: it may read itself.
+      ctx.viewer = await loadViewer(ctx.db, session.token);
       return ctx.db.query.users.findFirst(query({ where: { id } })).then(found);
     },
   }),
@@ -144,7 +156,10 @@ builder.mutationField('signIn', (t) =>
     }),
     resolve: async (query, _root, { input }, ctx) => {
       const email = normalizeEmail(input.email);
-      if (await signInBlocked(ctx.db, email, ctx.ip))
+      // The attempt is counted before the password is checked, in the same step as the check: 60 attempts
+      // at once are counted as 60, not each as the first.
+      const attempt = await beginSignIn(ctx.db, email, ctx.ip);
+      if (!attempt)
         throw coded(
           'TOO_MANY_ATTEMPTS',
           'Too many failed sign-ins. Wait 15 minutes, or reset your password from the link below.',
@@ -156,15 +171,14 @@ builder.mutationField('signIn', (t) =>
       const ok = user
         ? await verifyPassword(user.passwordHash, input.password)
         : await spendVerifyTime(input.password).then(() => false);
-      if (!user || !ok) {
-        await recordSignInFailure(ctx.db, email, ctx.ip);
-        throw coded('SIGN_IN_FAILED', SIGN_IN_FAILED);
-      }
-      await clearAccountFailures(ctx.db, email);
+      if (!user || !ok) throw coded('SIGN_IN_FAILED', SIGN_IN_FAILED);
+      await attempt.succeeded();
       // A session token is never reused across sign-ins: a fresh one each time.
       if (ctx.viewer) await revokeSession(ctx.db, ctx.viewer.sessionId);
       const session = await createSession(ctx.db, user.id);
       ctx.sessionCookie.start(session.token, session.expiresAt);
+      // From here on the request acts as the account it signed in: it may read itself.
+      ctx.viewer = await loadViewer(ctx.db, session.token);
       return ctx.db.query.users.findFirst(query({ where: { id: user.id } })).then(found);
     },
   }),
@@ -295,6 +309,8 @@ builder.mutationField('resetPassword', (t) =>
       });
       const session = await createSession(ctx.db, userId);
       ctx.sessionCookie.start(session.token, session.expiresAt);
+      // From here on the request acts as the account it signed in: it may read itself.
+      ctx.viewer = await loadViewer(ctx.db, session.token);
       return ctx.db.query.users.findFirst(query({ where: { id: userId } })).then(found);
     },
   }),

@@ -1,11 +1,16 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../../graphql/builder.js';
-import { isUuid, visibleClinics } from '../../graphql/visibility.js';
+import { capped } from '../../graphql/limits.js';
+import { isUuid, mayViewClinic, visibleClinics } from '../../graphql/visibility.js';
+
+/** A clinic keeps at most this many locations: every list of them, and every query's cost, is bounded by it. */
+export const MAX_LOCATIONS_PER_CLINIC = 100;
 
 export const Clinic = builder.drizzleNode('clinics', {
   name: 'Clinic',
-  // Load only the columns a query asks for.
-  select: {},
+  // Load only the columns a query asks for, and what deciding who may see it needs.
+  select: { columns: { id: true, published: true } },
+  authScopes: (clinic, ctx) => mayViewClinic(ctx, clinic),
   description:
     'An organisation that offers ketamine-assisted psychotherapy (FHIR Organization, HSDS organization).',
   id: { column: (c) => c.id },
@@ -29,8 +34,9 @@ export const Clinic = builder.drizzleNode('clinics', {
       description: 'When the clinic last confirmed that its listing is true.',
     }),
     locations: t.relation('locations', {
-      description: 'Its sites: street locations first, then telehealth programmes, each by name.',
-      query: { orderBy: { kind: 'asc', name: 'asc', id: 'asc' } },
+      description: `Its sites: street locations first, then telehealth programmes, each by name. A clinic has at most ${MAX_LOCATIONS_PER_CLINIC}.`,
+      ...capped(MAX_LOCATIONS_PER_CLINIC),
+      query: { orderBy: { kind: 'asc', name: 'asc', id: 'asc' }, limit: MAX_LOCATIONS_PER_CLINIC },
     }),
   }),
 });

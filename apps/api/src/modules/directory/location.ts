@@ -1,6 +1,7 @@
 import type { OpeningHours } from '@kapmap/db/schema';
 import { builder } from '../../graphql/builder.js';
-import { visibleLocations } from '../../graphql/visibility.js';
+import { capped, REFERENCE_CAP } from '../../graphql/limits.js';
+import { mayViewLocation, visibleLocations } from '../../graphql/visibility.js';
 import { parseId } from './clinic.js';
 import { Condition, InsurancePayer, Route, Service } from './reference.js';
 
@@ -11,6 +12,9 @@ export interface AddressShape {
   state: string;
   postalCode: string;
 }
+
+/** What a location's hours may hold (three periods a day, as the input rules allow). */
+const MAX_OPENING_PERIODS = 21;
 
 export const Address = builder.objectRef<AddressShape>('Address').implement({
   description: 'A US street address (FHIR Address, HSDS physical_address).',
@@ -59,8 +63,9 @@ export const RouteOffering = builder.drizzleObject('locationRoutes', {
 
 export const Location = builder.drizzleNode('locations', {
   name: 'Location',
-  // Load only the columns a query asks for.
-  select: {},
+  // Load only the columns a query asks for, and what deciding who may see it needs.
+  select: { columns: { id: true, clinicId: true, listed: true } },
+  authScopes: (location, ctx) => mayViewLocation(ctx, location),
   description:
     'A site where a clinic offers KAP (FHIR Location, HSDS location), or a telehealth or at-home programme, ' +
     'which has no address and serves whole states.',
@@ -109,16 +114,23 @@ export const Location = builder.drizzleNode('locations', {
     }),
     offeredRoutes: t.relation('routeOfferings', {
       type: RouteOffering,
-      query: { orderBy: { routeCode: 'asc' } },
+      ...capped(REFERENCE_CAP),
+      query: { orderBy: { routeCode: 'asc' }, limit: REFERENCE_CAP },
     }),
     acceptedConditions: t.relation('conditions', {
       type: Condition,
-      query: { orderBy: { sortOrder: 'asc' } },
+      ...capped(REFERENCE_CAP),
+      query: { orderBy: { sortOrder: 'asc' }, limit: REFERENCE_CAP },
     }),
-    services: t.relation('services', { type: Service, query: { orderBy: { sortOrder: 'asc' } } }),
+    services: t.relation('services', {
+      type: Service,
+      ...capped(REFERENCE_CAP),
+      query: { orderBy: { sortOrder: 'asc' }, limit: REFERENCE_CAP },
+    }),
     acceptedInsurance: t.relation('insurancePayers', {
       type: InsurancePayer,
-      query: { orderBy: { sortOrder: 'asc' } },
+      ...capped(REFERENCE_CAP),
+      query: { orderBy: { sortOrder: 'asc' }, limit: REFERENCE_CAP },
     }),
     acceptingNewPatients: t.exposeBoolean('acceptingNewPatients'),
     typicalWaitDays: t.exposeInt('typicalWaitDays', {
@@ -129,8 +141,9 @@ export const Location = builder.drizzleNode('locations', {
     email: t.exposeString('email', { nullable: true }),
     hours: t.field({
       type: [OpeningPeriod],
+      ...capped(MAX_OPENING_PERIODS),
       select: { columns: { hours: true } },
-      resolve: (l) => l.hours,
+      resolve: (l) => l.hours.slice(0, MAX_OPENING_PERIODS),
     }),
     languages: t.exposeStringList('languages', { description: 'BCP 47 language codes spoken: en, es, ...' }),
     minAge: t.exposeInt('minAge', { nullable: true, description: 'Youngest age served, in years.' }),

@@ -1,4 +1,5 @@
 import { builder } from '../../graphql/builder.js';
+import { capped, REFERENCE_CAP } from '../../graphql/limits.js';
 
 export const Route = builder.drizzleObject('routes', {
   name: 'Route',
@@ -56,26 +57,30 @@ export const InsurancePayer = builder.drizzleObject('insurancePayers', {
 builder.queryFields((t) => ({
   routes: t.drizzleField({
     type: [Route],
+    ...capped(REFERENCE_CAP),
     description: 'Every route of administration, in display order.',
     resolve: (query, _root, _args, ctx) =>
-      ctx.db.query.routes.findMany(query({ orderBy: { sortOrder: 'asc' } })),
+      ctx.db.query.routes.findMany(query({ orderBy: { sortOrder: 'asc' }, limit: REFERENCE_CAP })),
   }),
   conditions: t.drizzleField({
     type: [Condition],
+    ...capped(REFERENCE_CAP),
     description: 'Every condition, in display order.',
     resolve: (query, _root, _args, ctx) =>
-      ctx.db.query.conditions.findMany(query({ orderBy: { sortOrder: 'asc' } })),
+      ctx.db.query.conditions.findMany(query({ orderBy: { sortOrder: 'asc' }, limit: REFERENCE_CAP })),
   }),
   services: t.drizzleField({
     type: [Service],
+    ...capped(REFERENCE_CAP),
     description: 'Every service a location can list, in display order.',
     resolve: (query, _root, _args, ctx) =>
-      ctx.db.query.services.findMany(query({ orderBy: { sortOrder: 'asc' } })),
+      ctx.db.query.services.findMany(query({ orderBy: { sortOrder: 'asc' }, limit: REFERENCE_CAP })),
   }),
   insurancePayers: t.drizzleField({
     type: [InsurancePayer],
+    ...capped(REFERENCE_CAP),
     description: 'Every payer a location can accept, self-pay first.',
     resolve: (query, _root, _args, ctx) =>
-      ctx.db.query.insurancePayers.findMany(query({ orderBy: { sortOrder: 'asc' } })),
+      ctx.db.query.insurancePayers.findMany(query({ orderBy: { sortOrder: 'asc' }, limit: REFERENCE_CAP })),
   }),
 }));

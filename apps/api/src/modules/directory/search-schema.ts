@@ -5,6 +5,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
 import { badUserInput } from '../../graphql/errors.js';
+import { capped } from '../../graphql/limits.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { Location } from './location.js';
 import { referenceCodes } from './reference-codes.js';
@@ -29,6 +30,9 @@ const MAX_RADIUS_KM = 805;
 const MAX_TEXT = 100;
 /** The most points one search draws on a map; `totalCount` says when there are more. */
 export const MAX_POINTS = 10_000;
+/** The largest page of nearby locations, and the most telehealth programmes listed for a state. */
+export const MAX_PAGE = 100;
+export const MAX_TELEHEALTH = 100;
 
 export const DistanceUnitEnum = builder.enumType('DistanceUnit', {
   values: {
@@ -179,6 +183,8 @@ const LocationSearchConnection = builder.objectRef<SearchResult>('LocationSearch
   fields: (t) => ({
     edges: t.field({
       type: [LocationSearchEdge],
+      // The page's size is the search's `first`, at most 100: the row count takes the most.
+      ...capped(MAX_PAGE),
       description: 'One page of street locations, nearest first, ties by ID.',
       resolve: async (r) => (await r.page()).rows.map((row) => ({ row, unit: r.unit })),
     }),
@@ -224,6 +230,7 @@ const LocationSearchConnection = builder.objectRef<SearchResult>('LocationSearch
     origin: t.field({ type: ResolvedPlaceRef, resolve: (r) => r.origin }),
     telehealth: t.drizzleField({
       type: [Location],
+      ...capped(MAX_TELEHEALTH),
       description:
         'Telehealth and at-home programmes serving the state of the origin that pass the same filters; ' +
         'empty when the origin is in no state.',

@@ -4,7 +4,9 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
 import { found, viewerOf } from '../../graphql/guards.js';
+import { capped, TEAM_CAP } from '../../graphql/limits.js';
 import { validated } from '../../graphql/validated.js';
+import { mayViewMembership, visibleMemberships } from '../../graphql/visibility.js';
 import { ClinicRoleEnum, User } from '../accounts/schema.js';
 import { Clinic } from '../directory/clinic.js';
 import { clinicFor } from './access.js';
@@ -29,6 +31,8 @@ export const ClinicVerificationEnum = builder.enumType('ClinicVerification', {
 export const ClinicMembership = builder.drizzleObject('clinicMembers', {
   name: 'ClinicMembership',
   description: 'A user’s role at a clinic (FHIR PractitionerRole).',
+  select: { columns: { clinicId: true, userId: true } },
+  authScopes: (membership, ctx) => mayViewMembership(ctx, membership),
   fields: (t) => ({
     role: t.expose('role', { type: ClinicRoleEnum }),
     since: t.expose('createdAt', { type: 'DateTime' }),
@@ -40,8 +44,14 @@ export const ClinicMembership = builder.drizzleObject('clinicMembers', {
 builder.drizzleObjectFields(User, (t) => ({
   memberships: t.relation('memberships', {
     type: ClinicMembership,
-    description: 'The clinics this user works for, and as what.',
-    query: { orderBy: { createdAt: 'asc' } },
+    ...capped(TEAM_CAP),
+    description:
+      'The clinics this user works for, and as what: all of them for the signed-in user, and for anyone else only the clinics the signed-in user works for too.',
+    query: (_args, ctx) => ({
+      where: visibleMemberships(ctx),
+      orderBy: { createdAt: 'asc' },
+      limit: TEAM_CAP,
+    }),
   }),
 }));
 
@@ -89,10 +99,11 @@ builder.drizzleObjectFields(Clinic, (t) => ({
   members: t.relation('members', {
     type: ClinicMembership,
     nullable: true,
-    description: 'Its team. Members only.',
+    description: `Its team, longest-serving first (at most ${TEAM_CAP}). Members only.`,
+    ...capped(TEAM_CAP),
     authScopes: (c) => ({ clinicMember: c.id }),
     unauthorizedResolver: () => null,
-    query: { orderBy: { createdAt: 'asc' } },
+    query: { orderBy: { createdAt: 'asc' }, limit: TEAM_CAP },
   }),
 }));
 

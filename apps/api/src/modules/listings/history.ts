@@ -1,5 +1,6 @@
 import type { FieldChange } from '@kapmap/db/schema';
 import { builder } from '../../graphql/builder.js';
+import { capped, REFERENCE_CAP } from '../../graphql/limits.js';
 import { Clinic } from '../directory/clinic.js';
 
 const FieldChangeRef = builder.objectRef<FieldChange>('FieldChange').implement({
@@ -33,7 +34,11 @@ export const ListingChange = builder.drizzleObject('listingChanges', {
       select: { with: { actor: { columns: { displayName: true } } } },
       resolve: (c) => c.actor?.displayName ?? null,
     }),
-    changes: t.field({ type: [FieldChangeRef], resolve: (c) => c.changes }),
+    changes: t.field({
+      type: [FieldChangeRef],
+      ...capped(REFERENCE_CAP),
+      resolve: (c) => c.changes.slice(0, REFERENCE_CAP),
+    }),
   }),
 });
 

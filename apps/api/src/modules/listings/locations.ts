@@ -10,7 +10,7 @@ import {
 } from '@kapmap/db/schema';
 import { haversineMeters } from '@kapmap/geo';
 import { LocationInputSchema, MAX_PIN_DISTANCE_KM } from '@kapmap/validation';
-import { eq } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Context } from '../../context.js';
 import { builder } from '../../graphql/builder.js';
@@ -18,7 +18,7 @@ import { badUserInput, coded, notFound } from '../../graphql/errors.js';
 import { found, viewerOf } from '../../graphql/guards.js';
 import { validated } from '../../graphql/validated.js';
 import { isUuid } from '../../graphql/visibility.js';
-import { parseId } from '../directory/clinic.js';
+import { MAX_LOCATIONS_PER_CLINIC, parseId } from '../directory/clinic.js';
 import { Location } from '../directory/location.js';
 import { referenceCodes } from '../directory/reference-codes.js';
 import { GeoPointInput } from '../directory/search-schema.js';
@@ -306,6 +306,17 @@ builder.mutationField('createLocation', (t) =>
       const v = validated(LocationInputSchema, args.input);
       const point = await resolveLocation(ctx, v);
       const id = await ctx.db.transaction(async (tx) => {
+        // The clinic's row is locked first, so two concurrent adds cannot both pass the count.
+        await tx.select({ id: clinics.id }).from(clinics).where(eq(clinics.id, clinicId)).for('update');
+        const [held] = await tx
+          .select({ n: count() })
+          .from(locations)
+          .where(eq(locations.clinicId, clinicId));
+        if ((held?.n ?? 0) >= MAX_LOCATIONS_PER_CLINIC)
+          throw coded(
+            'CONFLICT',
+            `A clinic can list at most ${MAX_LOCATIONS_PER_CLINIC} locations. Remove or close one first, or ask kapmap to list a larger network.`,
+          );
         const [row] = await tx
           .insert(locations)
           .values({ clinicId, ...auditable(v, point), kind: v.telehealth ? 'telehealth' : 'physical' })

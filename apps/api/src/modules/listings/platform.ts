@@ -6,6 +6,7 @@ import type { Context } from '../../context.js';
 import { builder } from '../../graphql/builder.js';
 import { notFound } from '../../graphql/errors.js';
 import { found, viewerOf } from '../../graphql/guards.js';
+import { capped, QUEUE_CAP } from '../../graphql/limits.js';
 import { isUuid } from '../../graphql/visibility.js';
 import { enqueueEmail } from '../accounts/outbox.js';
 import { ProviderProfile } from '../accounts/schema.js';
@@ -21,29 +22,32 @@ const reasonArgs = z.looseObject({ reason: reasonField });
 builder.queryFields((t) => ({
   clinicsAwaitingVerification: t.drizzleField({
     type: [Clinic],
+    ...capped(QUEUE_CAP),
     authScopes: platformOnly,
     description: 'Clinics waiting for a platform admin, oldest first. Platform admins only.',
     resolve: (query, _root, _args, ctx) =>
       ctx.db.query.clinics.findMany(
-        query({ where: { verification: 'pending' }, orderBy: { createdAt: 'asc' }, limit: 200 }),
+        query({ where: { verification: 'pending' }, orderBy: { createdAt: 'asc' }, limit: QUEUE_CAP }),
       ),
   }),
   providersAwaitingVerification: t.drizzleField({
     type: [ProviderProfile],
+    ...capped(QUEUE_CAP),
     authScopes: platformOnly,
     description: 'Referring providers whose NPI nobody has checked yet, oldest first. Platform admins only.',
     resolve: (query, _root, _args, ctx) =>
       ctx.db.query.providerProfiles.findMany(
-        query({ where: { verifiedAt: { isNull: true } }, orderBy: { createdAt: 'asc' }, limit: 200 }),
+        query({ where: { verifiedAt: { isNull: true } }, orderBy: { createdAt: 'asc' }, limit: QUEUE_CAP }),
       ),
   }),
   openListingReports: t.drizzleField({
     type: [ListingReport],
+    ...capped(QUEUE_CAP),
     authScopes: platformOnly,
     description: 'Every open report of a wrong listing, oldest first. Platform admins only.',
     resolve: (query, _root, _args, ctx) =>
       ctx.db.query.listingReports.findMany(
-        query({ where: { resolvedAt: { isNull: true } }, orderBy: { createdAt: 'asc' }, limit: 200 }),
+        query({ where: { resolvedAt: { isNull: true } }, orderBy: { createdAt: 'asc' }, limit: QUEUE_CAP }),
       ),
   }),
 }));

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
 import { coded, notFound } from '../../graphql/errors.js';
 import { found, viewerOf } from '../../graphql/guards.js';
+import { capped, TEAM_CAP } from '../../graphql/limits.js';
 import { validated } from '../../graphql/validated.js';
 import { isUuid } from '../../graphql/visibility.js';
 import { enqueueEmail } from '../accounts/outbox.js';
@@ -36,12 +37,13 @@ builder.drizzleObjectFields(Clinic, (t) => ({
     nullable: true,
     description: 'Reports that the listing is wrong, newest first. Clinic admins and platform admins only.',
     args: { open: t.arg.boolean({ defaultValue: true, description: 'Only those not yet resolved.' }) },
+    ...capped(TEAM_CAP),
     authScopes: (c) => ({ clinicAdmin: c.id, platformAdmin: true }),
     unauthorizedResolver: () => null,
     query: (args) => ({
       where: args.open ? { resolvedAt: { isNull: true } } : {},
       orderBy: { createdAt: 'desc' },
-      limit: 100,
+      limit: TEAM_CAP,
     }),
   }),
 }));

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
 import { coded, notFound } from '../../graphql/errors.js';
 import { found, viewerOf } from '../../graphql/guards.js';
+import { capped, TEAM_CAP } from '../../graphql/limits.js';
 import { isUuid } from '../../graphql/visibility.js';
 import { enqueueEmail } from '../accounts/outbox.js';
 import { ClinicRoleEnum } from '../accounts/schema.js';
@@ -31,11 +32,13 @@ builder.drizzleObjectFields(Clinic, (t) => ({
     type: ClinicInvitation,
     nullable: true,
     description: 'Invitations not yet accepted and not expired. Clinic admins only.',
+    ...capped(TEAM_CAP),
     authScopes: (c) => ({ clinicAdmin: c.id }),
     unauthorizedResolver: () => null,
     query: () => ({
       where: { acceptedAt: { isNull: true }, expiresAt: { gt: new Date() } },
       orderBy: { createdAt: 'asc' },
+      limit: TEAM_CAP,
     }),
   }),
 }));

@@ -14,6 +14,7 @@ import type { Context } from '../../context.js';
 import { builder } from '../../graphql/builder.js';
 import { badUserInput, coded } from '../../graphql/errors.js';
 import { found, viewerOf } from '../../graphql/guards.js';
+import { capped, QUEUE_CAP, REFERENCE_CAP } from '../../graphql/limits.js';
 import { validated } from '../../graphql/validated.js';
 import { ProviderProfile } from '../accounts/schema.js';
 import { parseId } from '../directory/clinic.js';
@@ -237,6 +238,7 @@ export const Referral = builder.drizzleNode('referrals', {
     }),
     conditions: t.field({
       type: [Condition],
+      ...capped(REFERENCE_CAP),
       select: { columns: { conditionCodes: true } },
       resolve: async (r, _args, ctx) => {
         const all = await allConditions(ctx);
@@ -289,17 +291,20 @@ export const Referral = builder.drizzleNode('referrals', {
     }),
     events: t.relation('events', {
       type: ReferralEvent,
-      description: 'Its timeline, oldest first.',
-      query: { orderBy: { at: 'asc', id: 'asc' } },
+      description: `Its timeline, oldest first (the first ${QUEUE_CAP} steps).`,
+      ...capped(QUEUE_CAP),
+      query: { orderBy: { at: 'asc', id: 'asc' }, limit: QUEUE_CAP },
     }),
     messages: t.field({
       type: [ReferralMessageRef],
-      description: 'Notes between the sender and the clinic, oldest first. Protected: reads are logged.',
+      description: `Notes between the sender and the clinic, oldest first (the first ${QUEUE_CAP}). Protected: reads are logged.`,
+      ...capped(QUEUE_CAP),
       select: { columns: partyColumns },
       resolve: async (r, _args, ctx) => {
         const rows = await ctx.db.query.referralMessages.findMany({
           where: { referralId: r.id },
           orderBy: { at: 'asc', id: 'asc' },
+          limit: QUEUE_CAP,
           with: { author: { columns: { displayName: true } } },
         });
         return protectedRead(ctx, r, ['messages'], () =>
@@ -314,7 +319,8 @@ export const Referral = builder.drizzleNode('referrals', {
     accessLog: t.relation('accessLog', {
       type: ReferralAccess,
       description: 'Who has read its protected fields, newest first.',
-      query: { orderBy: { at: 'desc', id: 'desc' }, limit: 200 },
+      ...capped(QUEUE_CAP),
+      query: { orderBy: { at: 'desc', id: 'desc' }, limit: QUEUE_CAP },
     }),
     fhir: t.string({
       description:
@@ -385,10 +391,15 @@ const ReferralSupportView = builder.drizzleObject('referrals', {
     scheduledFor: t.expose('scheduledFor', { type: 'DateTime', nullable: true }),
     clinic: t.relation('clinic'),
     location: t.relation('location'),
-    events: t.relation('events', { type: ReferralEvent, query: { orderBy: { at: 'asc', id: 'asc' } } }),
+    events: t.relation('events', {
+      type: ReferralEvent,
+      ...capped(QUEUE_CAP),
+      query: { orderBy: { at: 'asc', id: 'asc' }, limit: QUEUE_CAP },
+    }),
     accessLog: t.relation('accessLog', {
       type: ReferralAccess,
-      query: { orderBy: { at: 'desc', id: 'desc' }, limit: 200 },
+      ...capped(QUEUE_CAP),
+      query: { orderBy: { at: 'desc', id: 'desc' }, limit: QUEUE_CAP },
     }),
   }),
 });
@@ -421,6 +432,7 @@ builder.queryFields((t) => ({
   }),
   sentReferrals: t.drizzleField({
     type: [Referral],
+    ...capped(QUEUE_CAP),
     authScopes: { signedIn: true },
     description:
       'The referrals the signed-in provider has sent, most recently active first ("My referrals").',
@@ -435,12 +447,13 @@ builder.queryFields((t) => ({
             ...(args.status?.length ? { status: { in: args.status } } : {}),
           },
           orderBy: { updatedAt: 'desc', id: 'desc' },
-          limit: 200,
+          limit: QUEUE_CAP,
         }),
       ),
   }),
   referralInbox: t.drizzleField({
     type: [Referral],
+    ...capped(QUEUE_CAP),
     authScopes: { signedIn: true },
     description:
       'The referrals a clinic has received, most recently active first, for its staff and admins. Filter by ' +
@@ -465,7 +478,7 @@ builder.queryFields((t) => ({
             ...(args.status?.length ? { status: { in: args.status } } : {}),
           },
           orderBy: { updatedAt: 'desc', id: 'desc' },
-          limit: 200,
+          limit: QUEUE_CAP,
         }),
       );
     },

@@ -1,0 +1,125 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  type ASTNode,
+  type DocumentNode,
+  type GraphQLError,
+  Kind,
+  type OperationDefinitionNode,
+  type ValueNode,
+} from 'graphql';
+import { badUserInput } from './errors.js';
+
+/** A NUL byte (PostgreSQL cannot store one in text) or half of a surrogate pair (not a character at all). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding the NUL byte is the point.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function isStorable(value: string): boolean {
+  return !UNSTORABLE.test(value);
+}
+
+function refusal(argumentName: string, path: string): GraphQLError {
+  const field =
+    path
+      .split('.')
+      .filter((p) => !/^\d+$/.test(p))
+      .at(-1) ?? argumentName;
+  const error = badUserInput(
+    `${field} holds a character kapmap cannot store (a NUL byte or a broken Unicode character). Remove it and try again.`,
+    argumentName,
+    path,
+  );
+  error.extensions.http = { status: 400 };
+  return error;
+}
+
+/** The path of the first unstorable string inside a JSON value, or null. */
+function findInValue(value: unknown, path: string, seen = 0): string | null {
+  if (typeof value === 'string') return isStorable(value) ? null : path;
+  if (seen > 64 || value === null || typeof value !== 'object') return null;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const hit = findInValue(item, `${path}.${i}`, seen + 1);
+      if (hit) return hit;
+    }
+    return null;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const hit = findInValue(item, `${path}.${key}`, seen + 1);
+    if (hit) return hit;
+  }
+  return null;
+}
+
+function findInLiteral(node: ValueNode, path: string): string | null {
+  switch (node.kind) {
+    case Kind.STRING:
+      return isStorable(node.value) ? null : path;
+    case Kind.LIST:
+      for (const [i, item] of node.values.entries()) {
+        const hit = findInLiteral(item, `${path}.${i}`);
+        if (hit) return hit;
+      }
+      return null;
+    case Kind.OBJECT:
+      for (const field of node.fields) {
+        const hit = findInLiteral(field.value, `${path}.${field.name.value}`);
+        if (hit) return hit;
+      }
+      return null;
+    default:
+      return null;
+  }
+}
+
+/** Every argument written into the document itself (not through variables), in fragments too. */
+function* literalArguments(node: ASTNode): Generator<{ name: string; value: ValueNode }> {
+  if ((node.kind === Kind.FIELD || node.kind === Kind.DIRECTIVE) && node.arguments)
+    for (const arg of node.arguments) yield { name: arg.name.value, value: arg.value };
+  if ('directives' in node && node.directives)
+    for (const directive of node.directives) yield* literalArguments(directive);
+  if ('selectionSet' in node && node.selectionSet)
+    for (const selection of node.selectionSet.selections) yield* literalArguments(selection);
+}
+
+export function unstorableInput(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+): GraphQLError | null {
+  // A variable is named after the argument it feeds, so the message names what the client filled in.
+  const argumentOf = new Map<string, string>();
+  for (const definition of [operation, ...document.definitions])
+    for (const arg of literalArguments(definition))
+      if (arg.value.kind === Kind.VARIABLE && !argumentOf.has(arg.value.name.value))
+        argumentOf.set(arg.value.name.value, arg.name);
+  for (const [name, value] of Object.entries(variables)) {
+    const argument = argumentOf.get(name) ?? name;
+    const hit = findInValue(value, argument);
+    if (hit) return refusal(argument, hit);
+  }
+  const definitions = [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)];
+  for (const definition of definitions)
+    for (const arg of literalArguments(definition)) {
+      const hit = findInLiteral(arg.value, arg.name);
+      if (hit) return refusal(arg.name, hit);
+    }
+  return null;
+}
+
+/**
+ * Refuses, at the edge and for every field at once, any string input PostgreSQL could not store or that is
+ * not text: a NUL byte or a lone surrogate, in a variable or written in the document. Without this each
+ * reached the database and came back as a masked server error.
+ */
+export function storableStringsPlugin<T extends object>(): ApolloServerPlugin<T> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, operation }) {
+          const error = operation ? unstorableInput(document, operation, request.variables ?? {}) : null;
+          if (error) throw error;
+        },
+      };
+    },
+  };
+}
