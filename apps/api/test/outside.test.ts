@@ -274,3 +274,57 @@ describe('in production', () => {
     expect(res.errors?.[0]?.message).toMatch(/Did you mean "clinic"/);
   });
 });
+
+describe('mutations that send email are throttled', () => {
+  const RESET = `mutation ($email: String!) { requestPasswordReset(email: $email) }`;
+  const outboxTo = async (to: string) =>
+    (
+      await api.db.rawQuery<{ n: number }>(`SELECT count(*)::int AS n FROM email_outbox WHERE "to" = $1`, [
+        to,
+      ])
+    )[0]?.n;
+
+  it('sends at most a few reset emails for one account however many are asked for at once, and only the newest link works', async () => {
+    await signedUp(api, 'reset-flood@example.org');
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () => api.gql(RESET, { email: 'reset-flood@example.org' })),
+    );
+    const refused = results.filter((r) => r.errors?.[0]?.extensions?.code === 'TOO_MANY_ATTEMPTS').length;
+    expect(refused).toBeGreaterThanOrEqual(27);
+    expect(await outboxTo('reset-flood@example.org')).toBeLessThanOrEqual(1 + 3); // + the sign-up confirmation
+    const live = await api.db.rawQuery<{ n: number }>(
+      `SELECT count(*)::int AS n FROM email_tokens t JOIN users u ON u.id = t.user_id
+       WHERE u.email = $1 AND t.purpose = 'reset_password' AND t.used_at IS NULL`,
+      ['reset-flood@example.org'],
+    );
+    expect(live[0]?.n).toBe(1);
+  });
+
+  it('runs the same statements for an address with an account and one without', async () => {
+    await signedUp(api, 'reset-equal@example.org');
+    const statements = async (email: string) => {
+      api.sqlLog.length = 0;
+      expect((await api.gql(RESET, { email })).data?.requestPasswordReset).toBe(true);
+      return [...api.sqlLog];
+    };
+    const withAccount = await statements('reset-equal@example.org');
+    const without = await statements('nobody-here@example.org');
+    expect(without).toEqual(withAccount);
+    expect(await outboxTo('nobody-here@example.org')).toBe(0);
+  });
+
+  it('sends at most 10 reports of one listing a day, however many people send them', async () => {
+    const admin = await signedUp(api, 'report-flood-admin@example.org');
+    const clinicId = (
+      await admin.gql(`mutation { createClinic(input: { name: "Flooded (fictional)" }) { id } }`)
+    ).data?.createClinic.id;
+    await api.db.rawQuery(`UPDATE clinics SET published = true, verification = 'verified'`);
+    const REPORT = `mutation ($c: ID!) { reportListing(input: { clinicId: $c, what: "The phone number is wrong." }) }`;
+    const results = await Promise.all(Array.from({ length: 50 }, () => api.gql(REPORT, { c: clinicId })));
+    const sent = results.filter((r) => r.data?.reportListing === true).length;
+    expect(sent).toBeLessThanOrEqual(10);
+    expect(results.filter((r) => r.errors?.[0]?.extensions?.code === 'TOO_MANY_ATTEMPTS').length).toBe(
+      50 - sent,
+    );
+  });
+});

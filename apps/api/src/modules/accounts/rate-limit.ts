@@ -1,6 +1,7 @@
 import type { Database } from '@kapmap/db/client';
 import { rateLimitHits } from '@kapmap/db/schema';
 import { and, count, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { coded } from '../../graphql/errors.js';
 
 /**
  * Rate limits counted in the database, so every API process behind a load balancer sees the same counts.
@@ -86,4 +87,35 @@ export async function beginSignIn(db: Database, email: string, ip: string, now =
       await releaseSlots(db, taken.ids);
     },
   };
+}
+
+const HOUR = 60 * 60_000;
+const DAY = 24 * HOUR;
+
+/**
+ * Every mutation that sends email is throttled per account, per address and, where it has one, per listing:
+ * nobody can make kapmap mail someone a hundred times. TOO_MANY_ATTEMPTS names the wait.
+ */
+export const EMAIL_LIMITS = {
+  resetPerAccount: { max: 3, windowMs: HOUR },
+  resetPerAddress: { max: 20, windowMs: HOUR },
+  verificationPerAccount: { max: 3, windowMs: HOUR },
+  reportPerAddress: { max: 20, windowMs: HOUR },
+  reportPerListing: { max: 10, windowMs: DAY },
+  invitationPerClinic: { max: 50, windowMs: DAY },
+  invitationPerAddress: { max: 3, windowMs: DAY },
+} as const;
+
+export type EmailLimit = keyof typeof EMAIL_LIMITS;
+
+export async function throttle(
+  db: Database,
+  limits: [EmailLimit, string][],
+  message = 'Too many requests like this one. Wait an hour and try again.',
+): Promise<void> {
+  const taken = await takeSlot(
+    db,
+    limits.map(([name, subject]) => ({ key: `${name}:${subject}`, ...EMAIL_LIMITS[name] })),
+  );
+  if (!taken.ok) throw coded('TOO_MANY_ATTEMPTS', message);
 }

@@ -1,6 +1,6 @@
 import { emailTokens, providerProfiles, users } from '@kapmap/db/schema';
 import { emailField, nameField, ProviderProfileSchema } from '@kapmap/validation';
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Context } from '../../context.js';
 import { builder } from '../../graphql/builder.js';
@@ -9,7 +9,7 @@ import { found, viewerOf } from '../../graphql/guards.js';
 import { mayViewUser } from '../../graphql/visibility.js';
 import { enqueueEmail } from './outbox.js';
 import { hashPassword, newPasswordField, spendVerifyTime, verifyPassword } from './passwords.js';
-import { beginSignIn } from './rate-limit.js';
+import { beginSignIn, throttle } from './rate-limit.js';
 import { createSession, loadViewer, revokeSession, revokeSessionsOf } from './sessions.js';
 import { hashToken, newToken, normalizeEmail, RESET_PASSWORD_TTL_MS, VERIFY_EMAIL_TTL_MS } from './tokens.js';
 
@@ -246,6 +246,7 @@ builder.mutationField('resendVerificationEmail', (t) =>
     resolve: async (_root, _args, ctx) => {
       const viewer = viewerOf(ctx);
       if (viewer.emailVerified) return true;
+      await throttle(ctx.db, [['verificationPerAccount', viewer.userId]]);
       await ctx.db.transaction((tx) => sendVerification(tx, ctx, { id: viewer.userId, email: viewer.email }));
       return true;
     },
@@ -261,23 +262,29 @@ builder.mutationField('requestPasswordReset', (t) =>
     validate: z.looseObject({ email: emailField }),
     resolve: async (_root, args, ctx) => {
       const email = normalizeEmail(args.email);
+      await throttle(ctx.db, [
+        ['resetPerAccount', email],
+        ['resetPerAddress', ctx.ip],
+      ]);
+      // The same statements run whether or not the address has an account: each acts on the rows the
+      // address names, none or one. So neither the answer nor its timing tells who has an account.
+      const { token, hash } = newToken();
+      const body =
+        `Open this link to choose a new password:\n\n${ctx.publicUrl}/reset-password?token=${token}\n\n` +
+        'The link works once, for one hour. If you did not ask for it, ignore this email: your password stays as it is.';
       await ctx.db.transaction(async (tx) => {
-        const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
-        if (!user) return;
-        const { token, hash } = newToken();
-        await tx.insert(emailTokens).values({
-          userId: user.id,
-          purpose: 'reset_password',
-          tokenHash: hash,
-          expiresAt: new Date(Date.now() + RESET_PASSWORD_TTL_MS),
-        });
-        await enqueueEmail(tx, {
-          to: email,
-          subject: 'Reset your kapmap password',
-          body:
-            `Open this link to choose a new password:\n\n${ctx.publicUrl}/reset-password?token=${token}\n\n` +
-            'The link works once, for one hour. If you did not ask for it, ignore this email: your password stays as it is.',
-        });
+        // A new link ends the older ones: only the newest works.
+        await tx.execute(sql`
+          UPDATE email_tokens SET used_at = now()
+          WHERE purpose = 'reset_password' AND used_at IS NULL
+            AND user_id IN (SELECT id FROM users WHERE email = ${email})`);
+        await tx.execute(sql`
+          INSERT INTO email_tokens (user_id, purpose, token_hash, expires_at)
+          SELECT id, 'reset_password', ${hash}, ${new Date(Date.now() + RESET_PASSWORD_TTL_MS).toISOString()}::timestamptz
+          FROM users WHERE email = ${email}`);
+        await tx.execute(sql`
+          INSERT INTO email_outbox ("to", subject, body)
+          SELECT email, 'Reset your kapmap password', ${body} FROM users WHERE email = ${email}`);
       });
       return true;
     },

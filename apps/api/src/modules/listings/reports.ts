@@ -9,6 +9,7 @@ import { capped, TEAM_CAP } from '../../graphql/limits.js';
 import { validated } from '../../graphql/validated.js';
 import { isUuid } from '../../graphql/visibility.js';
 import { enqueueEmail } from '../accounts/outbox.js';
+import { throttle } from '../accounts/rate-limit.js';
 import { Clinic, parseId } from '../directory/clinic.js';
 import { Location } from '../directory/location.js';
 
@@ -76,6 +77,10 @@ builder.mutationField('reportListing', (t) =>
             .where(and(eq(clinics.id, clinicId), eq(clinics.published, true)))
         : [];
       if (!clinicId || visible.length === 0) throw notFound('clinic');
+      await throttle(ctx.db, [
+        ['reportPerAddress', ctx.ip],
+        ['reportPerListing', clinicId],
+      ]);
       let locationId: string | null = null;
       if (input.locationId != null) {
         locationId = parseId(String(input.locationId), 'Location');

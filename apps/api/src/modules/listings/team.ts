@@ -8,6 +8,7 @@ import { found, viewerOf } from '../../graphql/guards.js';
 import { capped, TEAM_CAP } from '../../graphql/limits.js';
 import { isUuid } from '../../graphql/visibility.js';
 import { enqueueEmail } from '../accounts/outbox.js';
+import { throttle } from '../accounts/rate-limit.js';
 import { ClinicRoleEnum } from '../accounts/schema.js';
 import { hashToken, newToken, normalizeEmail } from '../accounts/tokens.js';
 import { Clinic } from '../directory/clinic.js';
@@ -58,6 +59,10 @@ builder.mutationField('inviteClinicMember', (t) =>
     resolve: async (query, _root, args, ctx) => {
       const clinicId = clinicFor(ctx, String(args.clinicId), 'admin', 'invite people');
       const email = normalizeEmail(args.email);
+      await throttle(ctx.db, [
+        ['invitationPerClinic', clinicId],
+        ['invitationPerAddress', email],
+      ]);
       const id = await ctx.db.transaction(async (tx) => {
         const [already] = await tx
           .select({ userId: clinicMembers.userId })
