@@ -132,3 +132,45 @@ describe('a clinic cannot list more locations than the cap', () => {
     expect(held).toHaveLength(MAX_LOCATIONS_PER_CLINIC);
   });
 });
+
+describe('a statement that runs too long', () => {
+  it.runIf(process.env.KAPMAP_TEST_DB === 'postgres')(
+    'is cancelled by PostgreSQL, sooner on the anonymous pool than on the signed-in one',
+    async () => {
+      const { createDb, QUERY_CANCELED } = await import('@kapmap/db/client');
+      const { sql } = await import('drizzle-orm');
+      const handle = await createDb({
+        url: api.db.url,
+        statementTimeoutMs: 1_500,
+        publicStatementTimeoutMs: 200,
+      });
+      try {
+        const started = Date.now();
+        await expect(handle.publicDb.execute(sql`select pg_sleep(5)`)).rejects.toMatchObject({
+          cause: { code: QUERY_CANCELED },
+        });
+        expect(Date.now() - started).toBeLessThan(1_500);
+        await expect(handle.db.execute(sql`select pg_sleep(0.5)`)).resolves.toBeDefined();
+        await expect(handle.db.execute(sql`select pg_sleep(5)`)).rejects.toMatchObject({
+          cause: { code: QUERY_CANCELED },
+        });
+      } finally {
+        await handle.close();
+      }
+    },
+  );
+
+  it('reaches the client as QUERY_TIMEOUT, not as a masked server error', async () => {
+    const { formatError } = await import('../src/graphql/errors.js');
+    const cancelled = Object.assign(new Error('canceling statement due to statement timeout'), {
+      code: '57014',
+    });
+    const logged: unknown[] = [];
+    const formatted = formatError(
+      { message: 'x', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+      new Error('Failed query', { cause: cancelled }),
+      (e) => logged.push(e),
+    );
+    expect(formatted.extensions?.code).toBe('QUERY_TIMEOUT');
+  });
+});
