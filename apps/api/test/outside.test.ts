@@ -328,3 +328,24 @@ describe('mutations that send email are throttled', () => {
     );
   });
 });
+
+describe('account email is not stuck behind a backlog', () => {
+  it('sends a new account’s confirmation before 1,000 waiting notifications', async () => {
+    const { drainOutbox, enqueueEmail } = await import('../src/modules/accounts/outbox.js');
+    // What earlier tests here queued is out of the way: only this test's email waits.
+    await api.db.rawQuery('UPDATE email_outbox SET sent_at = now() WHERE sent_at IS NULL');
+    for (let i = 0; i < 10; i++)
+      await api.db.db.transaction(async (tx) => {
+        for (let j = 0; j < 100; j++)
+          await enqueueEmail(tx, {
+            to: `clinic-${i}-${j}@example.org`,
+            subject: 'New referral',
+            body: 'notification',
+          });
+      });
+    await signedUp(api, 'waiting-at-the-screen@example.org');
+    const sent: string[] = [];
+    await drainOutbox(api.db.db, async (email) => void sent.push(email.to), 1);
+    expect(sent).toEqual(['waiting-at-the-screen@example.org']);
+  });
+});

@@ -296,8 +296,16 @@ export const emailOutbox = pgTable(
     /** After a failure the worker waits before trying again, longer each time. */
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
     lastError: text('last_error'),
+    /**
+     * 0 for what a person is waiting for at the screen (confirm an address, reset a password, an invitation);
+     * 1 for notifications. The worker sends lower first, so an account email never waits behind a backlog.
+     */
+    priority: smallint('priority').notNull().default(1),
   },
-  (t) => [index('email_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.sentAt} IS NULL`)],
+  (t) => [
+    index('email_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.sentAt} IS NULL`),
+    index('email_outbox_priority_due_idx').on(t.priority, t.nextAttemptAt).where(sql`${t.sentAt} IS NULL`),
+  ],
 );
 
 /** A referring provider's professional details (FHIR Practitioner). */

@@ -7,7 +7,12 @@ export interface Email {
   to: string;
   subject: string;
   body: string;
+  /** What someone waits for at the screen goes first (0); notifications after (the default, 1). */
+  priority?: 0 | 1;
 }
+
+/** Account email: confirmations, resets and invitations, sent before any notification waiting. */
+export const ACCOUNT_EMAIL = 0;
 
 /** Sends one email; throws when it could not. */
 export type Sender = (email: Email) => Promise<void>;
@@ -64,7 +69,7 @@ export async function drainOutbox(db: Database, send: Sender, batch = 20): Promi
             lte(emailOutbox.nextAttemptAt, new Date()),
           ),
         )
-        .orderBy(asc(emailOutbox.nextAttemptAt))
+        .orderBy(asc(emailOutbox.priority), asc(emailOutbox.nextAttemptAt))
         .limit(1)
         .for('update', { skipLocked: true });
       if (!row) return false;

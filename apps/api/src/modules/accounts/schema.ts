@@ -7,7 +7,7 @@ import { builder } from '../../graphql/builder.js';
 import { coded } from '../../graphql/errors.js';
 import { found, viewerOf } from '../../graphql/guards.js';
 import { mayViewUser } from '../../graphql/visibility.js';
-import { enqueueEmail } from './outbox.js';
+import { ACCOUNT_EMAIL, enqueueEmail } from './outbox.js';
 import { hashPassword, newPasswordField, spendVerifyTime, verifyPassword } from './passwords.js';
 import { beginSignIn, throttle } from './rate-limit.js';
 import { createSession, loadViewer, revokeSession, revokeSessionsOf } from './sessions.js';
@@ -82,6 +82,7 @@ async function sendVerification(
   await enqueueEmail(db, {
     to: user.email,
     subject: 'Confirm your email address for kapmap',
+    priority: ACCOUNT_EMAIL,
     body:
       `Open this link to confirm that this address is yours:\n\n${ctx.publicUrl}/verify-email?token=${token}\n\n` +
       'The link works once, for 48 hours. If you did not sign up for kapmap, ignore this email.',
@@ -283,8 +284,8 @@ builder.mutationField('requestPasswordReset', (t) =>
           SELECT id, 'reset_password', ${hash}, ${new Date(Date.now() + RESET_PASSWORD_TTL_MS).toISOString()}::timestamptz
           FROM users WHERE email = ${email}`);
         await tx.execute(sql`
-          INSERT INTO email_outbox ("to", subject, body)
-          SELECT email, 'Reset your kapmap password', ${body} FROM users WHERE email = ${email}`);
+          INSERT INTO email_outbox ("to", subject, body, priority)
+          SELECT email, 'Reset your kapmap password', ${body}, ${ACCOUNT_EMAIL} FROM users WHERE email = ${email}`);
       });
       return true;
     },

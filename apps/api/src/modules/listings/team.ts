@@ -7,7 +7,7 @@ import { coded, notFound } from '../../graphql/errors.js';
 import { found, viewerOf } from '../../graphql/guards.js';
 import { capped, TEAM_CAP } from '../../graphql/limits.js';
 import { isUuid } from '../../graphql/visibility.js';
-import { enqueueEmail } from '../accounts/outbox.js';
+import { ACCOUNT_EMAIL, enqueueEmail } from '../accounts/outbox.js';
 import { throttle } from '../accounts/rate-limit.js';
 import { ClinicRoleEnum } from '../accounts/schema.js';
 import { hashToken, newToken, normalizeEmail } from '../accounts/tokens.js';
@@ -88,6 +88,7 @@ builder.mutationField('inviteClinicMember', (t) =>
           .returning({ id: clinicInvitations.id });
         await enqueueEmail(tx, {
           to: email,
+          priority: ACCOUNT_EMAIL,
           subject: `${viewerOf(ctx).displayName} invites you to ${clinic?.name ?? 'a clinic'} on kapmap`,
           body:
             `${viewerOf(ctx).displayName} invites you to help keep ${clinic?.name ?? 'their clinic'}’s listing on kapmap, as ${args.role}.\n\n` +

@@ -1,0 +1,2 @@
+ALTER TABLE "email_outbox" ADD COLUMN "priority" smallint DEFAULT 1 NOT NULL;--> statement-breakpoint
+CREATE INDEX "email_outbox_priority_due_idx" ON "email_outbox" ("priority","next_attempt_at") WHERE "sent_at" IS NULL;
