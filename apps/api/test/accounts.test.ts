@@ -268,3 +268,18 @@ describe('referring providers', () => {
     expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });
+
+describe('signing up while signed in', () => {
+  it('ends the old session: its cookie no longer signs anyone in', async () => {
+    const first = await signedUp(api, 'first-account@example.org');
+    const oldCookie = first.cookie;
+    await first.gql(SIGN_UP, {
+      input: { email: 'second-account@example.org', password: PASSWORD, displayName: 'Second' },
+    });
+    expect(first.cookie).not.toBe(oldCookie);
+    const stale = api.agent();
+    stale.cookie = oldCookie;
+    expect((await stale.gql(VIEWER)).data?.viewer).toBeNull();
+    expect((await first.gql(VIEWER)).data?.viewer.email).toBe('second-account@example.org');
+  });
+});

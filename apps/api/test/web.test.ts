@@ -10,6 +10,7 @@ const root = mkdtempSync(join(tmpdir(), 'kapmap-web-'));
 mkdirSync(join(root, 'assets'));
 writeFileSync(join(root, 'index.html'), '<!doctype html><title>kapmap</title><div id="root"></div>');
 writeFileSync(join(root, 'assets', 'index-abc123.js'), 'console.log(1)');
+writeFileSync(join(root, 'assets', 'index-abc123.js.map'), '{"version":3,"sources":["secret.ts"]}');
 
 let api: Api;
 let apiOnly: Api;
@@ -54,6 +55,20 @@ describe('the web app, served with the API', () => {
     expect(withToken).toMatch(/connect-src 'self' https:\/\/api\.mapbox\.com/);
     expect(contentSecurityPolicy(false)).toContain("connect-src 'self';");
     expect(contentSecurityPolicy(false)).not.toContain('mapbox');
+  });
+
+  it('never serves a source map, which is the source', async () => {
+    const res = await api.app.inject({ method: 'GET', url: '/assets/index-abc123.js.map' });
+    expect(res.statusCode).toBe(404);
+    expect(res.body).not.toContain('secret.ts');
+    expect(res.json().errors[0].extensions.code).toBe('NOT_FOUND');
+  });
+
+  it('marks every answer nosniff, the page and its assets included', async () => {
+    for (const url of ['/', '/assets/index-abc123.js', '/config.json', '/healthz'])
+      expect(
+        (await api.app.inject({ method: 'GET', url, headers: html })).headers['x-content-type-options'],
+      ).toBe('nosniff');
   });
 
   it('caches hashed assets for a year', async () => {
