@@ -60,6 +60,8 @@ export interface ServerOptions {
   requestTimeoutMs?: number;
   /** Open connections one client address may hold; more are closed at once. 0: no cap. */
   maxConnectionsPerAddress?: number;
+  /** The largest answer sent; a larger one becomes RESPONSE_TOO_LARGE. Default MAX_RESPONSE_BYTES (4 MB). */
+  maxResponseBytes?: number;
   /** Where the log goes (standard output unless given): tests read it. */
   logStream?: Writable;
 }
@@ -127,6 +129,7 @@ export function sessionCookieName(secure: boolean): string {
  */
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   const app: FastifyInstance = Fastify({
     bodyLimit: options.maxBodyBytes ?? 65_536,
     logger:
@@ -227,12 +230,12 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     if (secure) void reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     if (!request.url.startsWith('/graphql')) return payload;
     void reply.header('cache-control', 'no-store');
-    if (typeof payload === 'string' && Buffer.byteLength(payload) > MAX_RESPONSE_BYTES) {
+    if (typeof payload === 'string' && Buffer.byteLength(payload) > maxResponseBytes) {
       void reply.status(400);
       return JSON.stringify(
         httpErrorBody(
           'RESPONSE_TOO_LARGE',
-          `The answer would be larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MB. Ask for fewer fields or smaller pages.`,
+          `The answer would be larger than ${Math.ceil(maxResponseBytes / 1024).toLocaleString('en-US')} kB. Ask for fewer fields or smaller pages.`,
         ),
       );
     }

@@ -349,3 +349,22 @@ describe('account email is not stuck behind a backlog', () => {
     expect(sent).toEqual(['waiting-at-the-screen@example.org']);
   });
 });
+
+describe('the response budget', () => {
+  it('answers RESPONSE_TOO_LARGE instead of an answer over the byte budget', async () => {
+    const small = await startApi({ server: { maxResponseBytes: 2_000 } });
+    try {
+      const big = await small.gql(
+        `{ searchLocations(place: "27609", radius: 100, first: 50) { edges { node { name clinic { name description } } } } }`,
+      );
+      expect(big.status).toBe(400);
+      expect(big.errors?.[0]?.extensions?.code).toBe('RESPONSE_TOO_LARGE');
+      const fits = await small.gql(
+        `{ searchLocations(place: "27609", radius: 25, first: 1) { edges { node { name } } } }`,
+      );
+      expect(fits.errors).toBeUndefined();
+    } finally {
+      await small.close();
+    }
+  });
+});
