@@ -274,6 +274,8 @@ builder.mutationField('requestPasswordReset', (t) =>
         `Open this link to choose a new password:\n\n${ctx.publicUrl}/reset-password?token=${token}\n\n` +
         'The link works once, for one hour. If you did not ask for it, ignore this email: your password stays as it is.';
       await ctx.db.transaction(async (tx) => {
+        // Two resets at once for one account take turns, so the later one sees, and ends, the earlier link.
+        await tx.execute(sql`SELECT id FROM users WHERE email = ${email} FOR UPDATE`);
         // A new link ends the older ones: only the newest works.
         await tx.execute(sql`
           UPDATE email_tokens SET used_at = now()
