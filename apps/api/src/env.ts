@@ -105,6 +105,14 @@ const schema = z.object({
 });
 
 const checked = schema.superRefine((env, ctx) => {
+  // Without SMTP_URL email is written to the log, links and addresses included: a development aid only.
+  if (env.NODE_ENV === 'production' && !env.SMTP_URL)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SMTP_URL'],
+      message:
+        'is required with NODE_ENV=production: without it kapmap writes each email, with its sign-in links, to the log',
+    });
   if (env.NODE_ENV === 'production' && !env.PHI_KEY)
     ctx.addIssue({
       code: 'custom',

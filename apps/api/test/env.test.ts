@@ -48,4 +48,10 @@ describe('configuration', () => {
   it('refuses a port out of range', () => {
     expect(() => loadEnv({ PORT: '70000' })).toThrow(/PORT="70000": must be from 1 to 65535/);
   });
+
+  it('will not start in production without SMTP_URL, so no email and its links is written to the log', () => {
+    expect(() => loadEnv({ NODE_ENV: 'production', PHI_KEY: 'a'.repeat(64) })).toThrow(
+      /SMTP_URL="": is required with NODE_ENV=production/,
+    );
+  });
 });

@@ -54,7 +54,9 @@ describe('sealing patient data', () => {
       /PHI_KEY="": is required with NODE_ENV=production/,
     );
     const key = randomBytes(32).toString('base64');
-    expect(loadEnv({ NODE_ENV: 'production', PHI_KEY: key }).PHI_KEY).toBe(key);
+    expect(
+      loadEnv({ NODE_ENV: 'production', PHI_KEY: key, SMTP_URL: 'smtp://mail.example.org:587' }).PHI_KEY,
+    ).toBe(key);
     expect(() => loadEnv({ PHI_KEY: 'password1' })).toThrow(/PHI_KEY="password1": must be 32 random bytes/);
   });
 });
