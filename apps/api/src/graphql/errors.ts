@@ -1,4 +1,5 @@
 import { unwrapResolverError } from '@apollo/server/errors';
+import { QUERY_CANCELED } from '@kapmap/db/client';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 /**
@@ -65,10 +66,10 @@ const PASSED_THROUGH = new Set([
   'QUERY_TIMEOUT',
 ]);
 
-/** SQLSTATE 57014: PostgreSQL cancelled the statement (its statement_timeout ran out). */
+/** PostgreSQL cancelled the statement (its statement_timeout ran out), somewhere in the error's causes. */
 function wasCancelled(error: unknown): boolean {
   for (let e = error, i = 0; e instanceof Error && i < 5; e = e.cause, i++)
-    if ((e as { code?: unknown }).code === '57014') return true;
+    if ((e as { code?: unknown }).code === QUERY_CANCELED) return true;
   return false;
 }
 

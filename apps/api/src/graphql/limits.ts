@@ -46,7 +46,7 @@ function isList(type: GraphQLOutputType): boolean {
 }
 
 /** A list field's multiplicity: its `first` argument when it has one, else its declared cap. */
-export function multiplicity(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number {
+function multiplicity(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number {
   const first = args.first;
   if (typeof first === 'number' && Number.isFinite(first) && first > 0) return first;
   const declared = field.extensions?.maxItems;

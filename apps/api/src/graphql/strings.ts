@@ -6,6 +6,7 @@ import {
   Kind,
   type OperationDefinitionNode,
   type ValueNode,
+  valueFromASTUntyped,
 } from 'graphql';
 import { badUserInput } from './errors.js';
 
@@ -13,7 +14,7 @@ import { badUserInput } from './errors.js';
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding the NUL byte is the point.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-export function isStorable(value: string): boolean {
+function isStorable(value: string): boolean {
   return !UNSTORABLE.test(value);
 }
 
@@ -50,27 +51,6 @@ function findInValue(value: unknown, path: string, seen = 0): string | null {
   return null;
 }
 
-function findInLiteral(node: ValueNode, path: string): string | null {
-  switch (node.kind) {
-    case Kind.STRING:
-      return isStorable(node.value) ? null : path;
-    case Kind.LIST:
-      for (const [i, item] of node.values.entries()) {
-        const hit = findInLiteral(item, `${path}.${i}`);
-        if (hit) return hit;
-      }
-      return null;
-    case Kind.OBJECT:
-      for (const field of node.fields) {
-        const hit = findInLiteral(field.value, `${path}.${field.name.value}`);
-        if (hit) return hit;
-      }
-      return null;
-    default:
-      return null;
-  }
-}
-
 /** Every argument written into the document itself (not through variables), in fragments too. */
 function* literalArguments(node: ASTNode): Generator<{ name: string; value: ValueNode }> {
   if ((node.kind === Kind.FIELD || node.kind === Kind.DIRECTIVE) && node.arguments)
@@ -81,14 +61,14 @@ function* literalArguments(node: ASTNode): Generator<{ name: string; value: Valu
     for (const selection of node.selectionSet.selections) yield* literalArguments(selection);
 }
 
-export function unstorableInput(
+function unstorableInput(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
 ): GraphQLError | null {
   // A variable is named after the argument it feeds, so the message names what the client filled in.
   const argumentOf = new Map<string, string>();
-  for (const definition of [operation, ...document.definitions])
+  for (const definition of document.definitions)
     for (const arg of literalArguments(definition))
       if (arg.value.kind === Kind.VARIABLE && !argumentOf.has(arg.value.name.value))
         argumentOf.set(arg.value.name.value, arg.name);
@@ -100,7 +80,8 @@ export function unstorableInput(
   const definitions = [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)];
   for (const definition of definitions)
     for (const arg of literalArguments(definition)) {
-      const hit = findInLiteral(arg.value, arg.name);
+      // The literal as a plain value (its variables left out: they were checked above).
+      const hit = findInValue(valueFromASTUntyped(arg.value), arg.name);
       if (hit) return refusal(arg.name, hit);
     }
   return null;
