@@ -41,21 +41,39 @@ describe('the search form', () => {
     );
     expect(screen.getByLabelText('ZIP code or city')).toHaveValue('27609');
     expect(screen.getByLabelText('Within')).toHaveValue('10');
-    rerender(<SearchForm place="Durham, NC" nearLabel={null} radius={37} onSearch={onSearch} />);
+    rerender(<SearchForm place="Durham, NC" nearLabel={null} radius={50} onSearch={onSearch} />);
     expect(screen.getByLabelText('ZIP code or city')).toHaveValue('Durham, NC');
-    // A radius from "search this area" is offered as it is, among the usual choices.
-    expect(screen.getByLabelText('Within')).toHaveValue('37');
+    expect(screen.getByLabelText('Within')).toHaveValue('50');
+  });
+
+  it('searches again at once when the radius changes, as the filters do', async () => {
+    const onSearch = vi.fn();
+    const onRadiusChange = vi.fn();
+    const user = userEvent.setup();
+    render(
+      <SearchForm
+        place="27609"
+        nearLabel={null}
+        radius={25}
+        onSearch={onSearch}
+        onRadiusChange={onRadiusChange}
+      />,
+    );
+    await user.selectOptions(screen.getByLabelText('Within'), '100');
+    expect(onRadiusChange).toHaveBeenCalledWith(100);
+    expect(onSearch).not.toHaveBeenCalled();
   });
 
   it('searches around the device’s position with "Use my location"', async () => {
     const geolocation = {
       getCurrentPosition: vi.fn((ok: PositionCallback) =>
-        ok({ coords: { latitude: 35.9, longitude: -78.7 } } as GeolocationPosition),
+        ok({ coords: { latitude: 35.912_345, longitude: -78.687_654 } } as GeolocationPosition),
       ),
     };
     const { onSearch, user } = setup({ geolocation });
     await user.click(screen.getByRole('button', { name: 'Use my location' }));
-    expect(onSearch).toHaveBeenCalledWith({ near: { lat: 35.9, lng: -78.7 } }, 25);
+    // Rounded to about a kilometre before it reaches the URL: the search is shared, the home is not.
+    expect(onSearch).toHaveBeenCalledWith({ near: { lat: 35.91, lng: -78.69 } }, 25);
   });
 
   it('explains a refused location and keeps the form usable', async () => {

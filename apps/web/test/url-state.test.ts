@@ -31,6 +31,12 @@ describe('a search in the URL', () => {
     expect(s).toEqual({ ...EMPTY_SEARCH, place: '27609', conditions: ['ptsd'] });
   });
 
+  it('shows every radius as one of the choices the list offers, rounding up', () => {
+    expect(parseSearch(new URLSearchParams('place=27609&radius=37')).radius).toBe(50);
+    expect(parseSearch(new URLSearchParams('place=27609&radius=3')).radius).toBe(10);
+    expect(toSearchParams({ ...EMPTY_SEARCH, place: '27609', radius: 101 }).get('radius')).toBe('250');
+  });
+
   it('asks the API for accepting patients only when that filter is on', () => {
     expect(searchVariables({ ...EMPTY_SEARCH, place: '27609' }).filter.acceptingNewPatients).toBeNull();
     expect(

@@ -2,7 +2,7 @@ import type { Feature, FeatureCollection, Point } from 'geojson';
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type * as Lib from 'react-map-gl/maplibre';
 import type { EngineProps } from './engine.js';
-import { boundsOf, circleAround } from './geometry.js';
+import { type Box, boundsOf, circleAround, contains, union } from './geometry.js';
 import { MapPlaceholder } from './MapPlaceholder.js';
 import type { MapPoint } from './types.js';
 
@@ -70,8 +70,8 @@ export function ClinicMapCore(props: CoreProps) {
   const { lib, mapStyle, options: opts } = props;
   const { Map: MapGL, Source, Layer, NavigationControl, Marker } = lib;
   const text = opts.textFont ? { 'text-font': opts.textFont } : {};
-  const { points, selectedId, hoveredId, onSelect, onHover, fitKey, origin, onSearchArea, label, pin } =
-    props;
+  const { points, selectedId, hoveredId, onSelect, onHover, fitKey, frame, keepView, origin } = props;
+  const { onSearchArea, label, pin } = props;
   const ref = useRef<Lib.MapRef>(null);
   const [style, setStyle] = useState<StyleValue | null>(typeof mapStyle === 'function' ? null : mapStyle);
   const [failed, setFailed] = useState<string | null>(null);
@@ -79,7 +79,6 @@ export function ClinicMapCore(props: CoreProps) {
   const [loaded, setLoaded] = useState(false);
   /** Which search the view was last fitted to: tests and the benchmark wait for it. */
   const [fittedKey, setFittedKey] = useState<string | null>(null);
-  const programmatic = useRef(false);
   const data = useMemo(() => toGeoJSON(points), [points]);
   // Where the search was made from, drawn under the clinics.
   const originLat = origin?.lat;
@@ -109,27 +108,33 @@ export function ClinicMapCore(props: CoreProps) {
     };
   }, []);
 
-  // A new search: fit its points, and forget any panning since the last one.
+  // A new search: frame its results with its origin, and forget any panning since the last one. With
+  // keepView the user's own view stays, widened only if a result would fall outside it.
+  const target = frame ?? points;
   // biome-ignore lint/correctness/useExhaustiveDependencies: refits only when the search changes (fitKey)
   useEffect(() => {
     const map = ref.current;
-    if (!map || !loaded) return;
+    if (!map || !loaded || fitKey === null) return;
     setMoved(false);
-    const box = boundsOf(points);
-    programmatic.current = true;
-    if (box && points.length > 1) {
+    const box = boundsOf(origin && !pin ? [...target, origin] : target);
+    if (keepView) {
+      const b = map.getBounds();
+      const view: Box = [
+        [b.getWest(), b.getSouth()],
+        [b.getEast(), b.getNorth()],
+      ];
+      if (box && !contains(view, box)) map.fitBounds(union(view, box), { padding: 24, duration: 0 });
+    } else if (box && target.length > 0 && (box[0][0] !== box[1][0] || box[0][1] !== box[1][1])) {
       map.fitBounds(box, { padding: 48, maxZoom: 12, duration: 0 });
-    } else if (box) {
+    } else if (target.length > 0 && box) {
       map.jumpTo({ center: box[0], zoom: 12 });
     } else if (pin) {
       map.jumpTo({ center: [pin.lng, pin.lat], zoom: 11 });
     } else if (origin) {
       map.jumpTo({ center: [origin.lng, origin.lat], zoom: 9 });
-    } else {
-      programmatic.current = false;
     }
     setFittedKey(fitKey);
-  }, [fitKey, loaded, points.length > 0]);
+  }, [fitKey, loaded, target.length > 0]);
 
   const active = [selectedId, hoveredId].filter((x): x is string => Boolean(x));
 
@@ -147,7 +152,8 @@ export function ClinicMapCore(props: CoreProps) {
           getClusterExpansionZoom(id: number, cb?: (err: unknown, zoom: number) => void): unknown;
         };
         const center = (f.geometry as Point).coordinates as [number, number];
-        const zoomTo = (zoom: number) => map.easeTo({ center, zoom: Math.min(zoom, 16) });
+        const zoomTo = (zoom: number) =>
+          map.easeTo({ center, zoom: Math.min(zoom, 16) }, { originalEvent: e.originalEvent });
         // maplibre answers with a promise, mapbox-gl through the callback.
         const ret = source.getClusterExpansionZoom(f.properties.cluster_id, (err, zoom) => {
           if (!err) zoomTo(zoom);
@@ -182,7 +188,11 @@ export function ClinicMapCore(props: CoreProps) {
 
   if (failed || !style) return <MapPlaceholder failed={failed ?? undefined} />;
   return (
-    <section className="map" aria-label={label} data-fitted={fittedKey === fitKey ? 'true' : 'false'}>
+    <section
+      className="map"
+      aria-label={label}
+      data-fitted={fitKey !== null && fittedKey === fitKey ? 'true' : 'false'}
+    >
       <MapGL
         ref={ref}
         initialViewState={US}
@@ -198,9 +208,10 @@ export function ClinicMapCore(props: CoreProps) {
           setLoaded(true);
           opts.onLoad?.(e.target);
         }}
-        onMoveEnd={() => {
-          if (programmatic.current) programmatic.current = false;
-          else setMoved(true);
+        onMoveEnd={(e) => {
+          // Only a person's drag, wheel, key or button moves carry the input event: a fit, a resize or a
+          // filter panel opening does not offer "Search this area".
+          if (e.originalEvent) setMoved(true);
         }}
         onError={(e) => {
           // Tiles or fonts that fail one by one are not fatal; a map that cannot start is.

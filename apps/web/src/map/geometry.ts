@@ -1,8 +1,10 @@
 import { fromMeters, haversineMeters, type LatLng } from '@kapmap/geo/distance';
-import type { MapPoint } from './types.js';
 
-/** [[west, south], [east, north]] around the points, or null for none. */
-export function boundsOf(points: MapPoint[]): [[number, number], [number, number]] | null {
+/** [[west, south], [east, north]]. */
+export type Box = [[number, number], [number, number]];
+
+/** The box around the points, or null for none. */
+export function boundsOf(points: LatLng[]): Box | null {
   if (points.length === 0) return null;
   let west = 180;
   let south = 90;
@@ -17,6 +19,24 @@ export function boundsOf(points: MapPoint[]): [[number, number], [number, number
   return [
     [west, south],
     [east, north],
+  ];
+}
+
+/** Whether `outer` holds all of `inner`. */
+export function contains(outer: Box, inner: Box): boolean {
+  return (
+    inner[0][0] >= outer[0][0] &&
+    inner[0][1] >= outer[0][1] &&
+    inner[1][0] <= outer[1][0] &&
+    inner[1][1] <= outer[1][1]
+  );
+}
+
+/** The smallest box holding both. */
+export function union(a: Box, b: Box): Box {
+  return [
+    [Math.min(a[0][0], b[0][0]), Math.min(a[0][1], b[0][1])],
+    [Math.max(a[1][0], b[1][0]), Math.max(a[1][1], b[1][1])],
   ];
 }
 

@@ -13,8 +13,18 @@ export interface ClinicMapProps {
   hoveredId?: string | null | undefined;
   onSelect?: ((id: string) => void) | undefined;
   onHover?: ((id: string | null) => void) | undefined;
-  /** When this changes, the map fits its points (or centres on `origin` when there are none). */
-  fitKey: string;
+  /**
+   * When this changes, the map frames `frame` (or its points) with `origin`. Null while the data to frame is
+   * not yet that of the current search: the map waits rather than frame the previous one.
+   */
+  fitKey: string | null;
+  /** What to frame: the results the list shows. Defaults to every point. */
+  frame?: LatLng[] | undefined;
+  /**
+   * Keep the view the user chose (after "Search this area"): the map moves only as far as needed to show
+   * `frame`, and not at all when it already does.
+   */
+  keepView?: boolean | undefined;
   origin?: LatLng | null | undefined;
   /** Offered after the user pans or zooms: search the visible area. */
   onSearchArea?: ((center: LatLng, radiusMiles: number) => void) | undefined;

@@ -8,6 +8,8 @@ export interface SearchFormProps {
   nearLabel: string | null;
   radius: number;
   onSearch: (origin: { place: string } | { near: LatLng }, radius: number) => void;
+  /** A new radius for the search shown, applied at once as the filters are; unset before any search. */
+  onRadiusChange?: ((radius: number) => void) | undefined;
   /** Injected for tests; the browser's geolocation otherwise. */
   geolocation?: Pick<Geolocation, 'getCurrentPosition'> | undefined;
 }
@@ -15,7 +17,8 @@ export interface SearchFormProps {
 const ZIP_OR_CITY = /^(\d{5}(-\d{4})?|.*[A-Za-z].*)$/;
 
 /** The front door: a ZIP code or city, a radius, or "use my location". */
-export function SearchForm({ place, nearLabel, radius, onSearch, geolocation }: SearchFormProps) {
+export function SearchForm(props: SearchFormProps) {
+  const { place, nearLabel, radius, onSearch, onRadiusChange, geolocation } = props;
   const [text, setText] = useState(place ?? '');
   const [miles, setMiles] = useState(radius);
   const [problem, setProblem] = useState<string | null>(null);
@@ -25,10 +28,6 @@ export function SearchForm({ place, nearLabel, radius, onSearch, geolocation }: 
   // The URL changes with Back and Forward: the form follows it.
   useEffect(() => setText(place ?? ''), [place]);
   useEffect(() => setMiles(radius), [radius]);
-
-  const radii: number[] = RADIUS_CHOICES.includes(radius as never)
-    ? [...RADIUS_CHOICES]
-    : [...RADIUS_CHOICES, radius].sort((a, b) => a - b);
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -56,7 +55,9 @@ export function SearchForm({ place, nearLabel, radius, onSearch, geolocation }: 
     geo.getCurrentPosition(
       (pos) => {
         setLocating(false);
-        onSearch({ near: { lat: pos.coords.latitude, lng: pos.coords.longitude } }, miles);
+        // About a kilometre (0.01° of latitude is 1.1 km): near enough to search, too coarse to find a home.
+        const km = (n: number) => Math.round(n * 100) / 100;
+        onSearch({ near: { lat: km(pos.coords.latitude), lng: km(pos.coords.longitude) } }, miles);
       },
       () => {
         setLocating(false);
@@ -89,8 +90,16 @@ export function SearchForm({ place, nearLabel, radius, onSearch, geolocation }: 
         </div>
         <div className="field field-radius">
           <label htmlFor={ids.radius}>Within</label>
-          <select id={ids.radius} value={miles} onChange={(e) => setMiles(Number(e.target.value))}>
-            {radii.map((r) => (
+          <select
+            id={ids.radius}
+            value={miles}
+            onChange={(e) => {
+              const r = Number(e.target.value);
+              setMiles(r);
+              onRadiusChange?.(r);
+            }}
+          >
+            {RADIUS_CHOICES.map((r) => (
               <option key={r} value={r}>
                 {r} miles
               </option>

@@ -1,5 +1,5 @@
 import type { LatLng } from '@kapmap/geo/distance';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useClient, useQuery } from 'urql';
 import { useIsProvider } from '../account/viewer.js';
@@ -15,6 +15,7 @@ import {
   NO_FILTERS,
   parseSearch,
   RADIUS_CHOICES,
+  radiusChoice,
   type SearchState,
   searchVariables,
   toSearchParams,
@@ -36,6 +37,8 @@ export function SearchPage() {
 
   const variables = useMemo(() => searchVariables(state), [state]);
   const searchKey = JSON.stringify(variables);
+  /** The search that "Search this area" started: the map keeps the view the user chose for it. */
+  const areaKey = useRef<string | null>(null);
   const active = hasOrigin(state);
 
   const [options] = useQuery({ query: FilterOptionsQuery });
@@ -116,9 +119,14 @@ export function SearchPage() {
   const total = points.data?.searchLocations.totalCount;
   const mapPoints = points.data?.searchLocations.points ?? [];
   const nextRadius = RADIUS_CHOICES.find((r) => r > state.radius);
+  // The map frames the results the list shows, once they are those of this search (never the last one's).
+  const listCurrent = Boolean(conn) && !list.fetching && !list.stale;
+  const frame = useMemo(() => conn?.edges.flatMap((e) => e.node.coordinates ?? []) ?? [], [conn]);
 
   function searchArea(center: LatLng, radiusMiles: number) {
-    go({ ...state, near: center, place: null, radius: radiusMiles, selected: null });
+    const next = { ...state, near: center, place: null, radius: radiusChoice(radiusMiles), selected: null };
+    areaKey.current = JSON.stringify(searchVariables(parseSearch(toSearchParams(next))));
+    go(next);
   }
 
   return (
@@ -128,6 +136,7 @@ export function SearchPage() {
           place={state.place}
           nearLabel={state.near ? (origin?.label ?? 'Near a point on the map') : null}
           radius={state.radius}
+          onRadiusChange={active ? (radius) => go({ ...state, radius, selected: null }) : undefined}
           onSearch={(o, radius) =>
             go({
               ...state,
@@ -153,7 +162,9 @@ export function SearchPage() {
             hoveredId={hovered}
             onSelect={select}
             onHover={setHovered}
-            fitKey={searchKey}
+            fitKey={listCurrent ? searchKey : null}
+            frame={frame}
+            keepView={areaKey.current === searchKey}
             origin={origin ?? null}
             onSearchArea={searchArea}
             label={

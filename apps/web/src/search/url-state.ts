@@ -6,9 +6,14 @@ import type { LatLng } from '@kapmap/geo/distance';
  * the default for that value rather than failing the page.
  */
 
-export const RADIUS_CHOICES = [10, 25, 50, 100, 250] as const;
+export const RADIUS_CHOICES = [10, 25, 50, 100, 250, 500] as const;
 export const DEFAULT_RADIUS = 25;
 export const MAX_RADIUS = 500;
+
+/** The smallest radius the list offers that covers `miles`: every radius shown is one of the choices. */
+export function radiusChoice(miles: number): number {
+  return RADIUS_CHOICES.find((r) => r >= miles) ?? MAX_RADIUS;
+}
 
 export interface SearchState {
   /** A ZIP code or "City, ST", as typed. */
@@ -67,7 +72,8 @@ export function parseSearch(params: URLSearchParams): SearchState {
   return {
     place: near ? null : place,
     near,
-    radius: Number.isFinite(radius) && radius > 0 && radius <= MAX_RADIUS ? radius : DEFAULT_RADIUS,
+    radius:
+      Number.isFinite(radius) && radius > 0 && radius <= MAX_RADIUS ? radiusChoice(radius) : DEFAULT_RADIUS,
     conditions: list(params.get('conditions')),
     routes: list(params.get('routes')),
     insurance: list(params.get('insurance')),
@@ -83,7 +89,7 @@ export function toSearchParams(s: SearchState): URLSearchParams {
   const p = new URLSearchParams();
   if (s.near) p.set('near', `${round(s.near.lat)},${round(s.near.lng)}`);
   else if (s.place) p.set('place', s.place);
-  if (s.radius !== DEFAULT_RADIUS) p.set('radius', String(Math.round(s.radius * 10) / 10));
+  if (s.radius !== DEFAULT_RADIUS) p.set('radius', String(radiusChoice(s.radius)));
   if (s.conditions.length) p.set('conditions', s.conditions.join(','));
   if (s.routes.length) p.set('routes', s.routes.join(','));
   if (s.insurance.length) p.set('insurance', s.insurance.join(','));

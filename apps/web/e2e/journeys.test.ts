@@ -1,0 +1,160 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, type Browser, e2eAvailable, launchBrowser, startApp } from './harness.js';
+
+/**
+ * Searches as people make them: one after another, refined, moved, widened. After each step the map must
+ * frame the results the list shows now, never those of the search before.
+ */
+const run = e2eAvailable();
+let app: App;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!run) return;
+  [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+const RESULTS = 'ol[aria-label="Clinics, nearest first"] > li';
+
+/** Waits until the list shows the search in the URL and the map has been framed for that same search. */
+async function settled(page: Page) {
+  await page.waitForFunction(() => {
+    const pane = document.querySelector('.list-pane');
+    const url = new URLSearchParams(location.search);
+    url.delete('selected');
+    return pane?.getAttribute('aria-busy') === 'false' && pane.getAttribute('data-search') === url.toString();
+  });
+  await page.locator('section.map[data-fitted="true"]').waitFor({ timeout: 30_000 });
+}
+
+interface View {
+  west: number;
+  south: number;
+  east: number;
+  north: number;
+}
+
+async function mapView(page: Page): Promise<View> {
+  return page.evaluate(() => {
+    const b = (
+      window.__kapmapMap as {
+        getBounds(): { getWest(): number; getSouth(): number; getEast(): number; getNorth(): number };
+      }
+    ).getBounds();
+    return { west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth() };
+  });
+}
+
+/** The listed results' coordinates, asked of the API as another client would. */
+async function listedPoints(page: Page) {
+  const ids = await page.locator(RESULTS).evaluateAll((lis) => lis.map((li) => li.dataset.locationId ?? ''));
+  expect(ids.length).toBeGreaterThan(0);
+  return Promise.all(
+    ids.map(async (id) => {
+      const res = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: 'query($id: ID!) { location(id: $id) { name coordinates { lat lng } } }',
+          variables: { id },
+        }),
+      });
+      const body = (await res.json()) as {
+        data: { location: { name: string; coordinates: { lat: number; lng: number } } };
+      };
+      return body.data.location;
+    }),
+  );
+}
+
+/** Every listed result lies inside the map's view. */
+async function expectMapFramesList(page: Page, step: string) {
+  await settled(page);
+  const view = await mapView(page);
+  const outside = (await listedPoints(page)).filter(
+    ({ coordinates: c }) =>
+      c.lng < view.west || c.lng > view.east || c.lat < view.south || c.lat > view.north,
+  );
+  expect(outside.map((l) => `${step}: ${l.name} is off the map`)).toEqual([]);
+  return view;
+}
+
+async function typeSearch(page: Page, place: string, how: 'Enter' | 'button') {
+  const box = page.getByLabel('ZIP code or city');
+  await box.fill(place);
+  if (how === 'Enter') await box.press('Enter');
+  else await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect.poll(() => new URL(page.url()).searchParams.get('place')).toBe(place);
+}
+
+async function drag(page: Page, dx: number, dy: number) {
+  const box = await page.locator('.maplibregl-canvas').boundingBox();
+  if (!box) throw new Error('no map canvas');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + dx, box.y + box.height / 2 + dy, { steps: 8 });
+  await page.mouse.up();
+}
+
+const searchArea = (page: Page) => page.getByRole('button', { name: 'Search this area' });
+
+describe.runIf(run)('searches one after another, in Chromium', () => {
+  it('frames New York after Raleigh, and San Francisco after Raleigh with the Search button', async () => {
+    const page = await browser.newPage(1280, 900);
+    await page.goto(app.url);
+    await typeSearch(page, '27609', 'Enter');
+    const raleigh = await expectMapFramesList(page, '27609');
+    await typeSearch(page, '10001', 'Enter');
+    const ny = await expectMapFramesList(page, '27609 then 10001');
+    expect(ny.north).toBeGreaterThan(40);
+    expect(raleigh.north).toBeLessThan(37);
+
+    await typeSearch(page, '27609', 'Enter');
+    await expectMapFramesList(page, 'back to 27609');
+    await typeSearch(page, '94110', 'button');
+    const sf = await expectMapFramesList(page, '27609 then 94110');
+    expect(sf.west).toBeLessThan(-122);
+    await page.close();
+  });
+
+  it('searches the area the user moved to and keeps that view; a radius change searches again', async () => {
+    const page = await browser.newPage(1280, 900);
+    await page.goto(`${app.url}/?place=27609`);
+    await expectMapFramesList(page, '27609');
+
+    // Opening a filter panel or resizing the window is not moving the map.
+    await page.getByText('Route', { exact: true }).click();
+    await page.setViewportSize({ width: 1100, height: 850 });
+    await page.waitForTimeout(500);
+    await expect(searchArea(page).count()).resolves.toBe(0);
+
+    await drag(page, -160, 40);
+    await searchArea(page).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('near')).not.toBeNull();
+    const before = await mapView(page);
+    const after = await expectMapFramesList(page, 'search this area');
+    // The view the user chose stays (it may only widen to show a result).
+    expect(after.west).toBeLessThanOrEqual(before.west + 1e-6);
+    expect(after.east).toBeGreaterThanOrEqual(before.east - 1e-6);
+    await expect(searchArea(page).count()).resolves.toBe(0);
+    // The radius shown is one the list offers.
+    const radius = await page.getByLabel('Within').inputValue();
+    expect(['10', '25', '50', '100', '250', '500']).toContain(radius);
+
+    // A radius change applies at once, without pressing Search.
+    await page.getByLabel('Within').selectOption('250');
+    await expect.poll(() => new URL(page.url()).searchParams.get('radius')).toBe('250');
+    await expectMapFramesList(page, 'radius 250');
+
+    // A filter that changes the matches.
+    await page.getByRole('checkbox', { name: 'IV infusion' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('routes')).toBe('iv');
+    await expectMapFramesList(page, 'filter IV infusion');
+    await page.close();
+  });
+});
