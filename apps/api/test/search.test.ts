@@ -414,3 +414,33 @@ describe('telehealth programmes', () => {
     expect(none.data?.searchLocations.telehealth).toEqual([]);
   });
 });
+
+describe('places people type', () => {
+  const SUGGEST = `query ($prefix: String!) { placeSuggestions(prefix: $prefix) { label description state lat lng } }`;
+
+  it('suggests places for a prefix as the person types, each one a place the search finds', async () => {
+    const res = await api.gql(SUGGEST, { prefix: 'Winston' });
+    const [first] = res.data?.placeSuggestions ?? [];
+    expect(first).toMatchObject({ label: 'Winston-Salem, NC', description: 'Winston-Salem, North Carolina' });
+    const found = await api.gql(`query ($p: String) { searchLocations(place: $p) { origin { label } } }`, {
+      p: first.label,
+    });
+    expect(found.data?.searchLocations.origin.label).toBe('Winston-Salem, NC');
+    const zips = await api.gql(SUGGEST, { prefix: '276' });
+    expect(zips.data?.placeSuggestions).toHaveLength(8);
+  });
+
+  it('refuses a prefix longer than any place with a message naming it', async () => {
+    const res = await api.gql(SUGGEST, { prefix: 'x'.repeat(101) });
+    expect(res.errors?.[0]?.message).toMatch(/prefix must be at most 100 characters/);
+  });
+
+  it('offers the places a city without its state may be', async () => {
+    const res = await api.gql(`{ searchLocations(place: "Springfield") { totalCount } }`);
+    const error = res.errors?.[0];
+    expect(error?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'place' });
+    expect(error?.extensions?.choices).toEqual(
+      expect.arrayContaining(['Springfield, MO', 'Springfield, IL']),
+    );
+  });
+});

@@ -157,4 +157,35 @@ describe.runIf(run)('searches one after another, in Chromium', () => {
     await expectMapFramesList(page, 'filter IV infusion');
     await page.close();
   });
+
+  it('finds "New York, NY", offers places while typing, and offers choices for a city without its state', async () => {
+    const page = await browser.newPage(1280, 900);
+    await page.goto(app.url);
+    await typeSearch(page, 'New York, NY', 'Enter');
+    await settled(page);
+    expect(await page.locator('h1.results-heading').textContent()).toMatch(/New York City, NY/);
+    await expectMapFramesList(page, 'New York, NY');
+
+    // Typing offers places; arrow down and Enter picks one and searches it.
+    const box = page.getByRole('combobox', { name: 'ZIP code or city' });
+    await box.fill('');
+    await box.pressSequentially('Winston-Sa', { delay: 20 });
+    const option = page.getByRole('option', { name: /Winston-Salem, NC/ });
+    await option.waitFor();
+    await box.press('ArrowDown');
+    await box.press('Enter');
+    await expect.poll(() => new URL(page.url()).searchParams.get('place')).toBe('Winston-Salem, NC');
+    await settled(page);
+
+    // "Springfield" alone: the choices, beside the box; one click searches it.
+    await typeSearch(page, 'Springfield', 'button');
+    const alert = page.locator('.place-problem');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/Which "Springfield"\?/);
+    await page.getByRole('button', { name: 'Springfield, MO' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('place')).toBe('Springfield, MO');
+    await settled(page);
+    expect(await page.locator('h1.results-heading').textContent()).toMatch(/Springfield, MO/);
+    await page.close();
+  });
 });

@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { SearchForm } from '../src/search/SearchForm.js';
@@ -87,5 +87,76 @@ describe('the search form', () => {
     expect(screen.getByRole('alert')).toHaveTextContent('Your location is not available');
     expect(screen.getByRole('button', { name: 'Use my location' })).toBeEnabled();
     expect(onSearch).not.toHaveBeenCalled();
+  });
+});
+
+describe('the search box’s suggestions', () => {
+  const places = [
+    { label: 'Winston-Salem, NC', description: 'Winston-Salem, North Carolina' },
+    { label: 'Winston, OR', description: 'Winston, Oregon' },
+  ];
+
+  it('offers places as a listbox while typing, chosen with the arrow keys and Enter', async () => {
+    const onSearch = vi.fn();
+    const suggest = vi.fn(async () => places);
+    const user = userEvent.setup();
+    render(<SearchForm place={null} nearLabel={null} radius={25} onSearch={onSearch} suggest={suggest} />);
+    const box = screen.getByRole('combobox', { name: 'ZIP code or city' });
+    await user.type(box, 'Winst');
+    const list = await screen.findByRole('listbox', { name: 'Places' });
+    expect(
+      within(list)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['Winston-Salem, NCWinston-Salem, North Carolina', 'Winston, ORWinston, Oregon']);
+    expect(box).toHaveAttribute('aria-expanded', 'true');
+    expect(suggest).toHaveBeenLastCalledWith('Winst');
+    await user.keyboard('{ArrowDown}{ArrowDown}');
+    expect(box.getAttribute('aria-activedescendant')).toBe(within(list).getAllByRole('option')[1]?.id);
+    await user.keyboard('{Enter}');
+    expect(onSearch).toHaveBeenCalledWith({ place: 'Winston, OR' }, 25);
+    expect(box).toHaveValue('Winston, OR');
+  });
+
+  it('searches for what was typed when Enter is pressed with no suggestion picked, and Escape closes', async () => {
+    const onSearch = vi.fn();
+    const user = userEvent.setup();
+    render(
+      <SearchForm
+        place={null}
+        nearLabel={null}
+        radius={25}
+        onSearch={onSearch}
+        suggest={async () => places}
+      />,
+    );
+    const box = screen.getByRole('combobox', { name: 'ZIP code or city' });
+    await user.type(box, 'Winston');
+    await screen.findByRole('listbox', { name: 'Places' });
+    await user.keyboard('{Escape}');
+    expect(box).toHaveAttribute('aria-expanded', 'false');
+    await user.type(box, '-Salem NC{Enter}');
+    expect(onSearch).toHaveBeenCalledWith({ place: 'Winston-Salem NC' }, 25);
+  });
+
+  it('shows the search’s complaint beside the box, with the places a bare city may be', async () => {
+    const onSearch = vi.fn();
+    const user = userEvent.setup();
+    render(
+      <SearchForm
+        place="Springfield"
+        nearLabel={null}
+        radius={25}
+        onSearch={onSearch}
+        placeProblem={{ message: 'Which "Springfield"?', choices: ['Springfield, MO', 'Springfield, IL'] }}
+      />,
+    );
+    expect(screen.getByRole('alert')).toHaveTextContent('Which "Springfield"?');
+    expect(screen.getByRole('combobox', { name: 'ZIP code or city' })).toHaveAttribute(
+      'aria-invalid',
+      'true',
+    );
+    await user.click(screen.getByRole('button', { name: 'Springfield, IL' }));
+    expect(onSearch).toHaveBeenCalledWith({ place: 'Springfield, IL' }, 25);
   });
 });

@@ -1,5 +1,12 @@
 import type { LatLng } from './distance.js';
-import { type Geocoder, type OfflineGeocoder, PlaceNotFoundError, type ResolvedPlace } from './geocode.js';
+import {
+  type Geocoder,
+  MAX_SUGGESTIONS,
+  type OfflineGeocoder,
+  PlaceNotFoundError,
+  type PlaceSuggestion,
+  type ResolvedPlace,
+} from './geocode.js';
 import { isUsState } from './states.js';
 
 export interface MapboxGeocoderOptions {
@@ -60,6 +67,43 @@ export class MapboxGeocoder implements Geocoder {
     return { lat, lng, label, state: region && isUsState(region) ? region : this.stateAt({ lat, lng }) };
   }
 
+  /**
+   * The offline towns and ZIP codes first; Mapbox's autocomplete fills the rest (streets, neighborhoods).
+   * Mapbox down or slow: the offline ones alone.
+   */
+  async suggest(prefix: string): Promise<PlaceSuggestion[]> {
+    const offline = this.options.offline.suggestSync(prefix);
+    const q = prefix.trim();
+    if (offline.length >= MAX_SUGGESTIONS || q.length < 3) return offline;
+    let features: MapboxFeature[];
+    try {
+      features = await this.search(q, 'address,street,neighborhood,locality,place,postcode', {
+        autocomplete: 'true',
+        limit: String(MAX_SUGGESTIONS - offline.length),
+      });
+    } catch (error) {
+      this.options.onError?.(error);
+      return offline;
+    }
+    const seen = new Set(offline.map((s) => s.label));
+    const more: PlaceSuggestion[] = [];
+    for (const f of features) {
+      const [lng, lat] = f.geometry?.coordinates ?? [];
+      const label = f.properties?.full_address ?? f.properties?.name;
+      if (lat === undefined || lng === undefined || !label || seen.has(label)) continue;
+      seen.add(label);
+      const region = f.properties?.context?.region?.region_code?.toUpperCase();
+      more.push({
+        label,
+        description: label,
+        state: region && isUsState(region) ? region : this.stateAt({ lat, lng }),
+        lat,
+        lng,
+      });
+    }
+    return [...offline, ...more].slice(0, MAX_SUGGESTIONS);
+  }
+
   async locateStreetAddress(address: string): Promise<LatLng | null> {
     try {
       const [lng, lat] = (await this.search(address.trim(), 'address'))[0]?.geometry?.coordinates ?? [];
@@ -81,12 +125,14 @@ export class MapboxGeocoder implements Geocoder {
   private async search(
     q: string,
     types = 'address,street,neighborhood,locality,place,postcode',
+    extra: Record<string, string> = {},
   ): Promise<MapboxFeature[]> {
     const url = new URL('/search/geocode/v6/forward', this.options.baseUrl ?? 'https://api.mapbox.com');
     url.searchParams.set('q', q);
     url.searchParams.set('country', 'us');
     url.searchParams.set('limit', '1');
     url.searchParams.set('types', types);
+    for (const [k, v] of Object.entries(extra)) url.searchParams.set(k, v);
     url.searchParams.set('access_token', this.options.accessToken);
     const res = await (this.options.fetch ?? fetch)(url, {
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 3000),

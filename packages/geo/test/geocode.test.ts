@@ -37,7 +37,8 @@ describe('offline geocoding', () => {
     ['1234', /five digits/],
     ['', /Enter a US ZIP code/],
     ['   ', /Enter a US ZIP code/],
-    ['Raleigh', /Add the state/],
+    ['Raleigh', /Which "Raleigh"\? Choose one, or add the state, such as "Raleigh, NC"/],
+    ['Qwxzzy', /Add the state to "Qwxzzy"/],
     ['Atlantis, NC', /could not find a city called "Atlantis" in North Carolina/],
     ['Raleigh, ZZ', /Add the state/],
   ])('refuses %j with a message that says what to do', (place, message) => {

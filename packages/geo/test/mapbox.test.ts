@@ -84,6 +84,40 @@ describe('Mapbox geocoding, when a token is configured', () => {
     await expect(geocoder().geocode('Nowhere Special')).rejects.toThrow(/could not find "Nowhere Special"/);
   });
 
+  it('suggests offline places first and fills the rest from Mapbox’s autocomplete', async () => {
+    requests.length = 0;
+    answer = () => ({
+      status: 200,
+      body: {
+        features: [
+          {
+            geometry: { coordinates: [-78.64, 35.78] },
+            properties: {
+              full_address: '100 Raleigh Sample Street, Raleigh, North Carolina 27601, United States',
+              context: { region: { region_code: 'NC' } },
+            },
+          },
+        ],
+      },
+    });
+    const typed = '100 Raleigh Sample';
+    const got = await geocoder().suggest(typed);
+    expect(got.map((s) => s.label)).toEqual([
+      '100 Raleigh Sample Street, Raleigh, North Carolina 27601, United States',
+    ]);
+    expect(requests[0]?.searchParams.get('autocomplete')).toBe('true');
+    expect(requests[0]?.searchParams.get('q')).toBe(typed);
+
+    // A town prefix that fills the list offline asks Mapbox nothing.
+    requests.length = 0;
+    expect((await geocoder().suggest('San'))[0]?.label).toBe('San Antonio, TX');
+    expect(requests).toHaveLength(0);
+
+    // Mapbox down: the offline suggestions alone, no error.
+    answer = () => ({ status: 500, body: {} });
+    expect(await geocoder().suggest('Raleigh Sample')).toEqual([]);
+  });
+
   it('falls back to the offline answer when Mapbox fails or cannot be reached', async () => {
     answer = () => ({ status: 401, body: { message: 'Not Authorized - Invalid Token' } });
     const errors: unknown[] = [];

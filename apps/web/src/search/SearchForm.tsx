@@ -1,6 +1,19 @@
 import type { LatLng } from '@kapmap/geo/distance';
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { useCombobox } from 'downshift';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { RADIUS_CHOICES } from './url-state.js';
+
+/** A place offered while typing (the API's PlaceSuggestion). */
+export interface Suggestion {
+  label: string;
+  description: string;
+}
+
+/** The search's own complaint about the place (unknown, or a city without its state) and what it may be. */
+export interface PlaceProblem {
+  message: string;
+  choices: string[];
+}
 
 export interface SearchFormProps {
   place: string | null;
@@ -10,6 +23,10 @@ export interface SearchFormProps {
   onSearch: (origin: { place: string } | { near: LatLng }, radius: number) => void;
   /** A new radius for the search shown, applied at once as the filters are; unset before any search. */
   onRadiusChange?: ((radius: number) => void) | undefined;
+  /** Places starting with what is typed; none offered without it. */
+  suggest?: ((prefix: string) => Promise<Suggestion[]>) | undefined;
+  /** The search's complaint about the place searched, shown beside the box with its choices. */
+  placeProblem?: PlaceProblem | null | undefined;
   /** Injected for tests; the browser's geolocation otherwise. */
   geolocation?: Pick<Geolocation, 'getCurrentPosition'> | undefined;
 }
@@ -18,12 +35,58 @@ const ZIP_OR_CITY = /^(\d{5}(-\d{4})?|.*[A-Za-z].*)$/;
 
 /** The front door: a ZIP code or city, a radius, or "use my location". */
 export function SearchForm(props: SearchFormProps) {
-  const { place, nearLabel, radius, onSearch, onRadiusChange, geolocation } = props;
+  const { place, nearLabel, radius, onSearch, onRadiusChange, suggest, placeProblem, geolocation } = props;
   const [text, setText] = useState(place ?? '');
   const [miles, setMiles] = useState(radius);
   const [problem, setProblem] = useState<string | null>(null);
   const [locating, setLocating] = useState(false);
-  const ids = { place: useId(), radius: useId(), problem: useId() };
+  const ids = { place: useId(), label: useId(), menu: useId(), radius: useId(), problem: useId() };
+  const [items, setItems] = useState<Suggestion[]>([]);
+  const asked = useRef(0);
+
+  // Suggestions follow the typing, a moment after it pauses; an answer to an older prefix is dropped.
+  useEffect(() => {
+    const prefix = text.trim();
+    if (!suggest || prefix.length < 2 || prefix === place) {
+      setItems([]);
+      return;
+    }
+    const n = ++asked.current;
+    const timer = setTimeout(() => {
+      suggest(prefix).then(
+        (found) => n === asked.current && setItems(found),
+        () => n === asked.current && setItems([]),
+      );
+    }, 150);
+    return () => clearTimeout(timer);
+  }, [text, suggest, place]);
+
+  const [open, setOpen] = useState(false);
+  const combo = useCombobox<Suggestion>({
+    items,
+    // Open only with something to offer: a closed list leaves Enter to the form.
+    isOpen: open && items.length > 0,
+    onIsOpenChange: ({ isOpen }) => setOpen(Boolean(isOpen)),
+    inputValue: text,
+    itemToString: (s) => s?.label ?? '',
+    inputId: ids.place,
+    labelId: ids.label,
+    menuId: ids.menu,
+    onInputValueChange: ({ inputValue, type }) => {
+      // Choosing an item sets the box through onSelectedItemChange; typing sets it here.
+      if (type === useCombobox.stateChangeTypes.InputChange) setText(inputValue ?? '');
+    },
+    onSelectedItemChange: ({ selectedItem }) => {
+      if (!selectedItem) return;
+      setText(selectedItem.label);
+      setItems([]);
+      setProblem(null);
+      onSearch({ place: selectedItem.label }, miles);
+    },
+    // A chosen item stays chosen only until the next search: the same place can be chosen twice.
+    selectedItem: null,
+  });
+  const shownProblem = problem ?? placeProblem?.message ?? null;
 
   // The URL changes with Back and Forward: the form follows it.
   useEffect(() => setText(place ?? ''), [place]);
@@ -73,20 +136,47 @@ export function SearchForm(props: SearchFormProps) {
     <search aria-label="Find clinics">
       <form className="search-form" onSubmit={submit} noValidate>
         <div className="field field-place">
-          <label htmlFor={ids.place}>ZIP code or city</label>
+          <label id={ids.label} htmlFor={ids.place}>
+            ZIP code or city
+          </label>
           <input
-            id={ids.place}
-            name="place"
-            type="text"
-            inputMode="search"
-            autoComplete="postal-code"
-            placeholder={nearLabel ?? '27609 or Raleigh, NC'}
-            value={text}
-            maxLength={200}
-            onChange={(e) => setText(e.target.value)}
-            aria-invalid={problem ? true : undefined}
-            aria-describedby={problem ? ids.problem : undefined}
+            {...combo.getInputProps({
+              name: 'place',
+              type: 'text',
+              inputMode: 'search',
+              autoComplete: 'off',
+              placeholder: nearLabel ?? '27609 or Raleigh, NC',
+              maxLength: 200,
+              'aria-invalid': shownProblem ? true : undefined,
+              'aria-describedby': shownProblem ? ids.problem : undefined,
+              onKeyDown: (e) => {
+                // Enter with no place picked searches for what was typed.
+                if (e.key === 'Enter' && combo.highlightedIndex < 0) {
+                  (e.nativeEvent as { preventDownshiftDefault?: boolean }).preventDownshiftDefault = true;
+                  setOpen(false);
+                }
+              },
+            })}
           />
+          <ul
+            {...combo.getMenuProps({ 'aria-label': 'Places' })}
+            className="suggestions"
+            hidden={!(combo.isOpen && items.length > 0)}
+          >
+            {combo.isOpen &&
+              items.map((item, index) => (
+                <li
+                  key={item.label}
+                  className={combo.highlightedIndex === index ? 'highlighted' : undefined}
+                  {...combo.getItemProps({ item, index })}
+                >
+                  <span>{item.label}</span>
+                  {item.description !== item.label && (
+                    <span className="suggestion-detail">{item.description}</span>
+                  )}
+                </li>
+              ))}
+          </ul>
         </div>
         <div className="field field-radius">
           <label htmlFor={ids.radius}>Within</label>
@@ -114,10 +204,27 @@ export function SearchForm(props: SearchFormProps) {
             {locating ? 'Locating…' : 'Use my location'}
           </button>
         </div>
-        {problem && (
-          <p id={ids.problem} className="field-error" role="alert">
-            {problem}
-          </p>
+        {shownProblem && (
+          <div id={ids.problem} className="field-error place-problem" role="alert">
+            <p>{shownProblem}</p>
+            {!problem && placeProblem && placeProblem.choices.length > 0 && (
+              <ul className="place-choices" aria-label="Did you mean">
+                {placeProblem.choices.map((c) => (
+                  <li key={c}>
+                    <button
+                      type="button"
+                      onClick={() => {
+                        setText(c);
+                        onSearch({ place: c }, miles);
+                      }}
+                    >
+                      {c}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
         )}
       </form>
     </search>

@@ -6,9 +6,15 @@ import { useIsProvider } from '../account/viewer.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { MapView } from '../map/MapView.js';
 import { Filters } from './Filters.js';
-import { FilterOptionsQuery, PickedLocationQuery, SearchListQuery, SearchPointsQuery } from './queries.js';
+import {
+  FilterOptionsQuery,
+  PickedLocationQuery,
+  PlaceSuggestionsQuery,
+  SearchListQuery,
+  SearchPointsQuery,
+} from './queries.js';
 import { LocationCard, type ResultEdge, ResultList } from './ResultList.js';
-import { SearchForm } from './SearchForm.js';
+import { type PlaceProblem, SearchForm } from './SearchForm.js';
 import {
   filterCount,
   hasOrigin,
@@ -123,6 +129,24 @@ export function SearchPage() {
   const listCurrent = Boolean(conn) && !list.fetching && !list.stale;
   const frame = useMemo(() => conn?.edges.flatMap((e) => e.node.coordinates ?? []) ?? [], [conn]);
 
+  const suggest = useCallback(
+    async (prefix: string) =>
+      (await client.query(PlaceSuggestionsQuery, { prefix }).toPromise()).data?.placeSuggestions ?? [],
+    [client],
+  );
+  // A place the search could not resolve is told beside the search box, with the places it may be.
+  const placeError = list.error?.graphQLErrors.find(
+    (e) => e.extensions?.code === 'BAD_USER_INPUT' && e.extensions.argumentName === 'place',
+  );
+  const placeProblem: PlaceProblem | null = placeError
+    ? {
+        message: placeError.message,
+        choices: Array.isArray(placeError.extensions.choices)
+          ? placeError.extensions.choices.filter((c): c is string => typeof c === 'string')
+          : [],
+      }
+    : null;
+
   function searchArea(center: LatLng, radiusMiles: number) {
     const next = { ...state, near: center, place: null, radius: radiusChoice(radiusMiles), selected: null };
     areaKey.current = JSON.stringify(searchVariables(parseSearch(toSearchParams(next))));
@@ -136,6 +160,8 @@ export function SearchPage() {
           place={state.place}
           nearLabel={state.near ? (origin?.label ?? 'Near a point on the map') : null}
           radius={state.radius}
+          suggest={suggest}
+          placeProblem={placeProblem}
           onRadiusChange={active ? (radius) => go({ ...state, radius, selected: null }) : undefined}
           onSearch={(o, radius) =>
             go({
@@ -198,7 +224,7 @@ export function SearchPage() {
             </p>
           )}
 
-          {active && list.error && (
+          {active && list.error && !placeError && (
             <ErrorNotice
               error={list.error}
               onRetry={() => reexecuteList({ requestPolicy: 'network-only' })}

@@ -61,3 +61,10 @@ export const PickedLocationQuery = graphql(
 `,
   [LocationSummary],
 );
+
+/** Places starting with what is typed in the search box. */
+export const PlaceSuggestionsQuery = graphql(`
+  query PlaceSuggestions($prefix: String!) {
+    placeSuggestions(prefix: $prefix) { label description }
+  }
+`);

@@ -320,7 +320,12 @@ builder.queryField('searchLocations', (t) =>
         try {
           origin = await ctx.geocoder.geocode(args.place ?? '');
         } catch (error) {
-          if (error instanceof PlaceNotFoundError) throw badUserInput(error.message, 'place');
+          if (error instanceof PlaceNotFoundError) {
+            const e = badUserInput(error.message, 'place');
+            // "Springfield" alone: the places it may be, for the client to offer as choices.
+            if (error.choices.length > 0) e.extensions.choices = error.choices;
+            throw e;
+          }
           throw error;
         }
       }
