@@ -232,9 +232,15 @@ describe.runIf(run)('the map web app in Chromium', () => {
     await other.locator('ol[aria-label="Clinics, nearest first"] > li').first().waitFor();
     await expect(other.getByLabel('ZIP code or city').inputValue()).resolves.toBe('Raleigh, NC');
     await expect(other.getByLabel('Within').inputValue()).resolves.toBe('50');
-    await expect(other.getByRole('checkbox', { name: 'Accepting new patients' }).isChecked()).resolves.toBe(
-      true,
-    );
+    // On the phone the filters wait in their sheet, which says how many are on.
+    await other.getByRole('button', { name: 'Filters (1)' }).click();
+    await expect(
+      other
+        .getByRole('dialog', { name: 'Filters' })
+        .getByRole('checkbox', { name: 'Accepting new patients' })
+        .isChecked(),
+    ).resolves.toBe(true);
+    await other.getByRole('dialog', { name: 'Filters' }).getByRole('button', { name: /^Show/ }).click();
     expect(await total(other)).toBe(count);
     await expect
       .poll(() => other.locator(`li[data-location-id="${first?.id}"]`).getAttribute('aria-current'))
@@ -312,7 +318,10 @@ describe.runIf(run)('the map web app in Chromium', () => {
     const phone = await browser.newPage(375, 812);
     await phone.goto(`${app.url}/?place=27609`);
     await phone.locator('ol[aria-label="Clinics, nearest first"] > li').first().waitFor();
-    await waitForMap(phone, await total(phone));
+    const phoneTotal = await total(phone);
+    // On a phone the list comes first; the map is one tap away.
+    await phone.getByRole('button', { name: 'Map', exact: true }).click();
+    await waitForMap(phone, phoneTotal);
     // Nothing is wider than the phone: no sideways scrolling.
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await expectAccessible(phone, 'search at 375 px');

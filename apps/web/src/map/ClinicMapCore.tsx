@@ -115,6 +115,8 @@ export function ClinicMapCore(props: CoreProps) {
   useEffect(() => {
     const map = ref.current;
     if (!map || !loaded || fitKey === null) return;
+    // The container may have just been shown (a phone's Map tab): measure it before framing.
+    map.resize();
     setMoved(false);
     const box = boundsOf(origin && !pin ? [...target, origin] : target);
     if (keepView) {

@@ -4,7 +4,9 @@ import { useSearchParams } from 'react-router';
 import { useClient, useQuery } from 'urql';
 import { useIsProvider } from '../account/viewer.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { PHONE_QUERY, useMediaQuery } from '../components/media.js';
 import { MapView } from '../map/MapView.js';
+import { FilterSheet } from './FilterSheet.js';
 import { Filters } from './Filters.js';
 import {
   FilterOptionsQuery,
@@ -35,6 +37,11 @@ export function SearchPage() {
   const state = useMemo(() => parseSearch(params), [params]);
   const [hovered, setHovered] = useState<string | null>(null);
   const canRefer = useIsProvider();
+  // On a phone one pane shows at a time, the list first; filters open in a sheet.
+  const phone = useMediaQuery(PHONE_QUERY);
+  const [view, setView] = useState<'list' | 'map'>('list');
+  const [sheetOpen, setSheetOpen] = useState(false);
+  const mapShown = !phone || view === 'map';
 
   const go = useCallback(
     (next: SearchState, replace = false) => setParams(toSearchParams(next), { replace }),
@@ -107,6 +114,7 @@ export function SearchPage() {
     pause: !state.selected || selectedInList || !conn,
   });
 
+  const selectedCard = edges.find((e) => e.node.id === state.selected)?.node ?? picked.data?.location ?? null;
   const origin = conn?.origin;
   useEffect(() => {
     document.title = origin
@@ -173,14 +181,49 @@ export function SearchPage() {
             })
           }
         />
-        <Filters
-          options={options.data ?? null}
-          value={state}
-          onChange={(f) => go({ ...state, ...f, selected: null })}
-        />
+        {phone ? (
+          <>
+            <button
+              type="button"
+              className="filters-button"
+              aria-haspopup="dialog"
+              onClick={() => setSheetOpen(true)}
+            >
+              Filters{filterCount(state) > 0 ? ` (${filterCount(state)})` : ''}
+            </button>
+            <FilterSheet
+              open={sheetOpen}
+              onClose={() => setSheetOpen(false)}
+              total={updating ? undefined : total}
+            >
+              <Filters
+                options={options.data ?? null}
+                value={state}
+                onChange={(f) => go({ ...state, ...f, selected: null })}
+              />
+            </FilterSheet>
+          </>
+        ) : (
+          <Filters
+            options={options.data ?? null}
+            value={state}
+            onChange={(f) => go({ ...state, ...f, selected: null })}
+          />
+        )}
       </div>
 
-      <div className="search-body">
+      {phone && active && (
+        <div className="view-toggle" role="group" aria-label="Show results as">
+          <button type="button" aria-pressed={view === 'list'} onClick={() => setView('list')}>
+            List
+          </button>
+          <button type="button" aria-pressed={view === 'map'} onClick={() => setView('map')}>
+            Map
+          </button>
+        </div>
+      )}
+
+      <div className="search-body" data-view={phone && active ? view : 'both'}>
         <div className="map-pane">
           <MapView
             points={mapPoints}
@@ -188,7 +231,7 @@ export function SearchPage() {
             hoveredId={hovered}
             onSelect={select}
             onHover={setHovered}
-            fitKey={listCurrent ? searchKey : null}
+            fitKey={listCurrent && mapShown ? searchKey : null}
             frame={frame}
             keepView={areaKey.current === searchKey}
             origin={origin ?? null}
@@ -199,6 +242,11 @@ export function SearchPage() {
                 : 'Map of the United States'
             }
           />
+          {phone && view === 'map' && selectedCard && (
+            <ol className="results map-selected" aria-label="Selected on the map">
+              <LocationCard location={selectedCard} selected hovered={false} canRefer={canRefer} />
+            </ol>
+          )}
           {total !== undefined && total > mapPoints.length && (
             <p className="map-note">
               The map shows the nearest {mapPoints.length.toLocaleString('en-US')} of{' '}
