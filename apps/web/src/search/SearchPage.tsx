@@ -213,14 +213,15 @@ export function SearchPage() {
       </div>
 
       {phone && active && (
-        <div className="view-toggle" role="group" aria-label="Show results as">
+        <fieldset className="view-toggle">
+          <legend className="visually-hidden">Show results as</legend>
           <button type="button" aria-pressed={view === 'list'} onClick={() => setView('list')}>
             List
           </button>
           <button type="button" aria-pressed={view === 'map'} onClick={() => setView('map')}>
             Map
           </button>
-        </div>
+        </fieldset>
       )}
 
       <div className="search-body" data-view={phone && active ? view : 'both'}>
