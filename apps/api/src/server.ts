@@ -5,6 +5,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { Writable } from 'node:stream';
+import zlib from 'node:zlib';
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -14,6 +15,7 @@ import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import type { Database } from '@kapmap/db/client';
 import type { Geocoder } from '@kapmap/geo';
@@ -152,6 +154,15 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     ),
   });
   await app.register(fastifyCookie);
+  // Answers over 1 kB go out as brotli or gzip, as the client's Accept-Encoding asks (the web app's static
+  // files are compressed at build time and sent as they are: see web.ts). Brotli at quality 4 costs about as
+  // much CPU as gzip's default and compresses better; 11 is for the build.
+  await app.register(fastifyCompress, {
+    global: true,
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
+  });
   const secure = options.secureCookies ?? false;
   const cookieName = sessionCookieName(secure);
   const publicUrl = options.publicUrl ?? 'http://localhost:4000';
@@ -219,7 +230,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       };
     },
   });
-  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], handler });
+  // Request bodies are taken as sent: no decompression of a client's upload (a small zip can expand a lot).
+  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], handler, config: { decompress: false } });
   app.get('/healthz', async () => ({ ok: true }));
   if (options.web) await registerWebApp(app, options.web);
 

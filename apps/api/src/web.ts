@@ -66,6 +66,8 @@ export async function registerWebApp(app: FastifyInstance, options: WebOptions):
     // Source maps are built (hidden) for our own debugging, never served: they are the source.
     allowedPath: (path) => !path.endsWith('.map'),
     index: ['index.html'],
+    // The build writes .br and .gz beside each text file: sent as the client's Accept-Encoding asks.
+    preCompressed: true,
     setHeaders: (res, path) => {
       res.header('x-content-type-options', 'nosniff');
       // Searches sit in the URL (a ZIP code someone lives near): never send them to the sites we link to.

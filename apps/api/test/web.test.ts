@@ -1,9 +1,14 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentSecurityPolicy } from '../src/web.js';
 import { type Api, startApi } from './harness.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
 
 /** A stand-in build of the web app: a page and one hashed asset, as Vite writes them. */
 const root = mkdtempSync(join(tmpdir(), 'kapmap-web-'));
@@ -11,6 +16,15 @@ mkdirSync(join(root, 'assets'));
 writeFileSync(join(root, 'index.html'), '<!doctype html><title>kapmap</title><div id="root"></div>');
 writeFileSync(join(root, 'assets', 'index-abc123.js'), 'console.log(1)');
 writeFileSync(join(root, 'assets', 'index-abc123.js.map'), '{"version":3,"sources":["secret.ts"]}');
+// Files big enough to compress, of each kind the page loads, compressed as the web app's build does.
+const big = {
+  'index.html': `<!doctype html><title>kapmap</title><div id="root"></div>${'<!-- padding -->'.repeat(200)}`,
+  'assets/app-def456.js': `export const x = ${JSON.stringify('clinic '.repeat(800))};`,
+  'assets/app-def456.css': `.card { color: #123456; }\n`.repeat(200),
+  'assets/counties-10m-xyz.json': JSON.stringify({ type: 'Topology', arcs: Array(600).fill([1, 2, 3]) }),
+};
+for (const [file, text] of Object.entries(big)) writeFileSync(join(root, file), text);
+execFileSync(process.execPath, [join(here, '../../web/scripts/precompress.mjs'), root]);
 
 let api: Api;
 let apiOnly: Api;
@@ -94,5 +108,64 @@ describe('the web app, served with the API', () => {
     expect((await apiOnly.app.inject({ url: '/', headers: html })).statusCode).toBe(404);
     expect((await apiOnly.app.inject({ url: '/config.json' })).json()).toEqual({ mapboxToken: null });
     expect((await apiOnly.gql('{ routes { code } }')).data?.routes.length).toBeGreaterThan(0);
+  });
+});
+
+describe('compression', () => {
+  const kinds: [string, string, string | null][] = [
+    ['the page', '/', big['index.html']],
+    ['a deep link’s page', '/clinics/Q2xpbmljOjE', big['index.html']],
+    ['a script', '/assets/app-def456.js', big['assets/app-def456.js']],
+    ['a style sheet', '/assets/app-def456.css', big['assets/app-def456.css']],
+    ['the basemap shapes', '/assets/counties-10m-xyz.json', big['assets/counties-10m-xyz.json']],
+  ];
+
+  it.each(kinds)('sends %s as brotli or gzip when asked, and plain when not', async (_kind, url, text) => {
+    const get = (encoding?: string) =>
+      api.app.inject({ url, headers: { ...html, ...(encoding ? { 'accept-encoding': encoding } : {}) } });
+    const br = await get('gzip, deflate, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(String(br.headers.vary)).toMatch(/accept-encoding/i);
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(text);
+    expect(br.rawPayload.length).toBeLessThan(Buffer.byteLength(text ?? '') / 2);
+    const gz = await get('gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(text);
+    const plain = await get();
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe(text);
+  });
+
+  it('sends a GraphQL answer as brotli or gzip when asked, and plain when not', async () => {
+    const query = `{ __schema { types { name description } } }`;
+    const post = (encoding?: string) =>
+      api.app.inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { 'content-type': 'application/json', ...(encoding ? { 'accept-encoding': encoding } : {}) },
+        payload: { query },
+      });
+    const plain = await post();
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.length).toBeGreaterThan(1024);
+    const br = await post('br, gzip');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(plain.body);
+    const gz = await post('gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(plain.body);
+  });
+
+  it('does not decompress a request body: a gzipped upload is refused, not expanded', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      payload: gzipSync(JSON.stringify({ query: '{ __typename }' })),
+    });
+    // Read as the bytes it is, it is not JSON; nothing is ever inflated past the body limit.
+    expect(res.statusCode).toBe(400);
+    expect(res.body).not.toContain('"__typename"');
   });
 });

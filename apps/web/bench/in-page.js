@@ -6,8 +6,16 @@ window.__marks = {};
 new MutationObserver(() => {
   if (!window.__marks.list && document.querySelector('ol[aria-label="Clinics, nearest first"] > li')) {
     window.__marks.list = performance.now();
+    window.__marks.listBytes = transferred();
   }
 }).observe(document, { childList: true, subtree: true });
+
+/** Bytes over the wire so far (compressed bodies and headers): the page and every resource it fetched. */
+function transferred() {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const resources = performance.getEntriesByType('resource');
+  return (nav ? nav.transferSize : 0) + resources.reduce((sum, r) => sum + (r.transferSize || 0), 0);
+}
 
 function markMap() {
   const map = window.__kapmapMap;
@@ -15,6 +23,7 @@ function markMap() {
   try {
     if (map && map.queryRenderedFeatures({ layers: ['points', 'clusters'] }).length > 0) {
       window.__marks.map = performance.now();
+      window.__marks.mapBytes = transferred();
       return;
     }
   } catch {

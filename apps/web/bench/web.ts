@@ -9,6 +9,8 @@
  *   3. Frame times while panning and zooming the national view with 100,000 generated locations as clustered
  *      points (software rendering: --disable-gpu).
  *
+ *   4. Bytes transferred (compressed) to the first result list and to the map with its clinics (target ≤ 1 MB).
+ *
  * Options: --runs N (default 5), --points N (default 100000).
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -150,6 +152,8 @@ async function main() {
     const lists: number[] = [];
     const maps: number[] = [];
     const engines: number[] = [];
+    const listBytes: number[] = [];
+    const mapBytes: number[] = [];
     const steps: Record<string, number>[] = [];
     for (let i = 0; i < RUNS; i++) {
       const page = await browser.newPage();
@@ -170,6 +174,8 @@ async function main() {
       lists.push(marks.list ?? Number.NaN);
       maps.push(marks.map ?? Number.NaN);
       engines.push(marks.mapLoad ?? Number.NaN);
+      listBytes.push(marks.listBytes ?? Number.NaN);
+      mapBytes.push(marks.mapBytes ?? Number.NaN);
       const at = await page.evaluate(() =>
         Object.fromEntries(
           performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)]),
@@ -194,6 +200,11 @@ async function main() {
     console.log(
       `  first clinics drawn median ${median(maps).toFixed(0)}   max ${Math.max(...maps).toFixed(0)}`,
     );
+    console.log(
+      '\nBytes transferred on a first visit (compressed, with headers; over plain HTTP Chromium asks for gzip, over HTTPS for brotli)',
+    );
+    console.log(`  to the first result list          ${kB(median(listBytes))}`);
+    console.log(`  to the map with its clinics drawn  ${kB(median(mapBytes))}   (target ≤ 1000 kB)`);
 
     console.log(
       `\n${POINTS.toLocaleString('en-US')} points as clusters, panning and zooming the national view`,

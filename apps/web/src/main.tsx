@@ -4,13 +4,11 @@ import { BrowserRouter } from 'react-router';
 import { App } from './App.js';
 import { loadConfig } from './config.js';
 import { createClient } from './graphql/client.js';
-import { chooseEngine, loadEngine } from './map/engine.js';
 import './styles.css';
 
-// Both pages show a map: start fetching its engine now, beside the first query, not after the first render.
-loadConfig()
-  .then((c) => loadEngine(chooseEngine(c.mapboxToken)))
-  .catch(() => {});
+// The map's engine and shapes load once the first results are listed (MapView's `defer`): the list comes
+// first on a slow phone. The configuration is small and needed to choose the engine, so it is asked for now.
+void loadConfig().catch(() => {});
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -227,6 +227,7 @@ export function SearchPage() {
       <div className="search-body" data-view={phone && active ? view : 'both'}>
         <div className="map-pane">
           <MapView
+            defer={active && !conn && !list.error}
             points={mapPoints}
             selectedId={state.selected}
             hoveredId={hovered}
