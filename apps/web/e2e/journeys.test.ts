@@ -119,6 +119,31 @@ describe.runIf(run)('searches one after another, in Chromium', () => {
     await typeSearch(page, '94110', 'button');
     const sf = await expectMapFramesList(page, '27609 then 94110');
     expect(sf.west).toBeLessThan(-122);
+
+    // The map has context: a key to what is drawn, and town names from the gazetteer, offline.
+    await expect(page.getByRole('list', { name: 'Map key' }).textContent()).resolves.toContain(
+      'Where you searched from',
+    );
+    const towns = () =>
+      page.evaluate(() =>
+        (
+          window.__kapmapMap as {
+            queryRenderedFeatures(o?: object): { layer: { id: string }; properties: { name: string } }[];
+          }
+        )
+          .queryRenderedFeatures()
+          .filter((f) => f.layer.id.startsWith('town-names'))
+          .map((f) => f.properties.name),
+      );
+    await expect.poll(towns, { timeout: 15_000 }).toContain('San Francisco');
+    // Each result offers directions in the person's own maps app.
+    const directions = page
+      .locator(RESULTS)
+      .first()
+      .getByRole('link', { name: /^Directions to / });
+    expect(await directions.getAttribute('href')).toMatch(
+      /^https:\/\/www\.google\.com\/maps\/dir\/\?api=1&destination=/,
+    );
     await page.close();
   });
 

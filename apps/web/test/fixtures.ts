@@ -14,8 +14,8 @@ export function location(overrides: Partial<LocationCardData> = {}): LocationCar
     coordinates: { lat: 35.85, lng: -78.63 },
     clinic: { id: 'Q2xpbmljOjE=', name: 'Oak City Ketamine', isSample: true, notRecentlyConfirmed: false },
     offeredRoutes: [
-      { route: { code: 'iv', name: 'IV infusion' } },
-      { route: { code: 'im', name: 'Intramuscular injection' } },
+      { priceUsd: 475, route: { code: 'iv', name: 'IV infusion' } },
+      { priceUsd: null, route: { code: 'im', name: 'Intramuscular injection' } },
     ],
     acceptedConditions: [
       { code: 'trd', name: 'Treatment-resistant depression' },

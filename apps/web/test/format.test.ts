@@ -29,3 +29,20 @@ describe('how listing facts read', () => {
     expect(summarize(['a', 'b', 'c', 'd', 'e'])).toBe('a, b, c and 2 more');
   });
 });
+
+describe('lowest prices', () => {
+  it('keeps the cheapest price of each route, cheapest route first, and skips unpublished ones', async () => {
+    const { lowestPrices } = await import('../src/search/format.js');
+    expect(
+      lowestPrices([
+        { priceUsd: 600, route: { code: 'iv', name: 'IV infusion' } },
+        { priceUsd: 450, route: { code: 'iv', name: 'IV infusion' } },
+        { priceUsd: 300, route: { code: 'im', name: 'Intramuscular injection' } },
+        { priceUsd: null, route: { code: 'oral', name: 'Oral' } },
+      ]),
+    ).toEqual([
+      { route: 'Intramuscular injection', price: '$300' },
+      { route: 'IV infusion', price: '$450' },
+    ]);
+  });
+});

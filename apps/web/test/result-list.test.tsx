@@ -13,7 +13,9 @@ const far = location({
   typicalWaitDays: 21,
   phone: null,
   clinic: { id: 'Q2xpbmljOjI=', name: 'Triangle Mind Clinic', isSample: false, notRecentlyConfirmed: true },
-  offeredRoutes: [{ route: { code: 'intranasal_esketamine', name: 'Intranasal esketamine' } }],
+  offeredRoutes: [
+    { priceUsd: null, route: { code: 'intranasal_esketamine', name: 'Intranasal esketamine' } },
+  ],
 });
 
 function setup(props: Partial<ResultListProps> = {}) {
@@ -38,6 +40,23 @@ function setup(props: Partial<ResultListProps> = {}) {
 }
 
 describe('the result list', () => {
+  it('shows the lowest self-pay price per route that publishes one, and directions in the maps app', () => {
+    setup();
+    const [first, second] = screen.getAllByRole('listitem');
+    expect(within(first as HTMLElement).getByText(/Self-pay from:/).parentElement).toHaveTextContent(
+      'Self-pay from: IV infusion $475',
+    );
+    expect(within(second as HTMLElement).queryByText(/Self-pay from:/)).toBeNull();
+    const directions = within(first as HTMLElement).getByRole('link', {
+      name: /Directions to Oak City Ketamine/,
+    });
+    expect(directions).toHaveAttribute(
+      'href',
+      'https://www.google.com/maps/dir/?api=1&destination=1%20Sample%20Street%2C%20Raleigh%2C%20NC%2027609',
+    );
+    expect(directions).toHaveAttribute('rel', 'noopener noreferrer');
+  });
+
   it('lists locations nearest first with distance, routes, conditions, intake, wait and phone', () => {
     setup();
     const items = within(screen.getByRole('list', { name: 'Clinics, nearest first' })).getAllByRole(

@@ -185,6 +185,15 @@ export class Gazetteer {
   }
 }
 
+/** A town as the offline map labels it: [lng, lat, name, population], coordinates to about 100 m. */
+export type TownLabel = [number, number, string, number];
+
+/** The towns the offline basemap names, largest first (the map shows more of them as it zooms in). */
+export function townLabels(g: Gazetteer, minPopulation: number): TownLabel[] {
+  const round = (n: number) => Math.round(n * 1000) / 1000;
+  return g.largest(minPopulation).map((t) => [round(t.lng), round(t.lat), t.name, t.population]);
+}
+
 let shared: Gazetteer | undefined;
 /** One gazetteer per process. */
 export function gazetteer(): Gazetteer {

@@ -6,7 +6,15 @@ import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Loading } from '../components/Notices.js';
 import { graphql, type ResultOf } from '../graphql/index.js';
 import { MapView } from '../map/MapView.js';
-import { formatDate, formatPhone, formatPrice, formatWait, safeWebUrl, telHref } from '../search/format.js';
+import {
+  directionsHref,
+  formatDate,
+  formatPhone,
+  formatPrice,
+  formatWait,
+  safeWebUrl,
+  telHref,
+} from '../search/format.js';
 
 // Forms load only when they are shown: the public page stays light.
 const ReportListing = lazy(() => import('./listing-actions.js').then((m) => ({ default: m.ReportListing })));
@@ -75,6 +83,15 @@ function LocationDetails({ l, highlighted }: { l: ClinicLocation; highlighted: b
           {l.address.line2 && <>, {l.address.line2}</>}
           <br />
           {l.address.city}, {l.address.state} {l.address.postalCode}
+          <br />
+          <a
+            href={directionsHref(l.address, null) ?? undefined}
+            target="_blank"
+            rel="noopener noreferrer"
+            aria-label={`Directions to ${l.name} (opens your maps app)`}
+          >
+            Directions
+          </a>
         </address>
       ) : (
         <p>Telehealth or at-home programme serving {l.servesStates.join(', ')}.</p>

@@ -302,6 +302,21 @@ export function ClinicMapCore(props: CoreProps) {
           />
         </Source>
       </MapGL>
+      {(origin || points.length > 0) && !pin && (
+        <ul className="map-legend" aria-label="Map key">
+          {origin && (
+            <li>
+              <span className="key key-origin" aria-hidden="true" /> Where you searched from
+            </li>
+          )}
+          <li>
+            <span className="key key-clinic" aria-hidden="true" /> Clinic location
+          </li>
+          <li>
+            <span className="key key-cluster" aria-hidden="true" /> Several nearby (tap to zoom)
+          </li>
+        </ul>
+      )}
       {moved && onSearchArea && (
         <button type="button" className="search-area" onClick={searchArea}>
           Search this area

@@ -5,6 +5,7 @@ import { feature, mesh } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import countiesUrl from 'us-atlas/counties-10m.json?url';
 import statesUrl from 'us-atlas/states-10m.json?url';
+import townsUrl from './towns.json?url';
 
 /**
  * The offline basemap: the US nation, states and counties from the bundled us-atlas TopoJSON (Census
@@ -74,6 +75,62 @@ export function countyName(fips: string | number | undefined, name: string | und
   if (state === '22') return `${name} Parish`;
   if (state === '02' || county >= 500) return name;
   return `${name} County`;
+}
+
+/** [lng, lat, name, population], as scripts/towns.mjs writes them. */
+type TownRow = [number, number, string, number];
+
+/** The towns as points, for the map's labels. */
+export function townFeatures(
+  rows: TownRow[],
+): FeatureCollection<Point, { name: string; population: number }> {
+  return {
+    type: 'FeatureCollection',
+    features: rows.map(([lng, lat, name, population]) => ({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [lng, lat] },
+      properties: { name, population },
+    })),
+  };
+}
+
+/**
+ * Town names, more as the map zooms in: the largest cities from the national view, then ever smaller towns.
+ * Where names would collide, the larger town keeps its label.
+ */
+const TOWN_TIERS: [minzoom: number, minPopulation: number, size: number][] = [
+  [3.5, 500_000, 13],
+  [5, 150_000, 12],
+  [6.5, 50_000, 12],
+  [8, 10_000, 11],
+];
+
+export async function addTowns(map: MaplibreMap, fetchImpl: typeof fetch = fetch): Promise<void> {
+  const rows = await load<TownRow[]>(townsUrl, fetchImpl);
+  if (map.getSource('towns')) return;
+  map.addSource('towns', { type: 'geojson', data: townFeatures(rows) });
+  const below = ['origin', 'clusters'].find((id) => map.getLayer(id));
+  TOWN_TIERS.forEach(([minzoom, min, size], i) => {
+    const max = TOWN_TIERS[i - 1]?.[1];
+    map.addLayer(
+      {
+        id: `town-names-${i}`,
+        type: 'symbol',
+        source: 'towns',
+        minzoom,
+        filter: max
+          ? ['all', ['>=', ['get', 'population'], min], ['<', ['get', 'population'], max]]
+          : ['>=', ['get', 'population'], min],
+        layout: {
+          'text-field': ['get', 'name'],
+          'text-size': size,
+          'symbol-sort-key': ['-', ['get', 'population']],
+        },
+        paint: { 'text-color': '#2f3d46', 'text-halo-color': '#fbfaf6', 'text-halo-width': 1.5 },
+      },
+      below,
+    );
+  });
 }
 
 const labelPaint = { 'text-color': '#5b6770', 'text-halo-color': '#fbfaf6', 'text-halo-width': 1.5 };

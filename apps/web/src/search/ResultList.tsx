@@ -1,7 +1,15 @@
 import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
 import type { ResultOf } from '../graphql/index.js';
-import { formatDistance, formatPhone, formatWait, summarize, telHref } from './format.js';
+import {
+  directionsHref,
+  formatDistance,
+  formatPhone,
+  formatWait,
+  lowestPrices,
+  summarize,
+  telHref,
+} from './format.js';
 import type { LocationSummary } from './queries.js';
 
 export type LocationCardData = ResultOf<typeof LocationSummary>;
@@ -38,6 +46,8 @@ export function LocationCard({
   const routes = l.offeredRoutes.map((r) => r.route.name);
   const conditions = l.acceptedConditions.map((c) => c.name);
   const wait = formatWait(l.typicalWaitDays);
+  const prices = lowestPrices(l.offeredRoutes);
+  const directions = directionsHref(l.address, l.coordinates);
   const headingId = `loc-${l.id}`;
   return (
     <li
@@ -95,10 +105,31 @@ export function LocationCard({
           <span className="label">Treats:</span> {summarize(conditions, 4)}
         </p>
       )}
+      {prices.length > 0 && (
+        <p className="prices">
+          <span className="label">Self-pay from:</span>{' '}
+          {prices.map((p, i) => (
+            <span key={p.route}>
+              {i > 0 && ' · '}
+              {p.route} {p.price}
+            </span>
+          ))}
+        </p>
+      )}
       <div className="card-actions">
         {l.phone && (
           <a href={telHref(l.phone)} aria-label={`Call ${l.clinic.name}, ${formatPhone(l.phone)}`}>
             {formatPhone(l.phone)}
+          </a>
+        )}
+        {directions && !l.isTelehealth && (
+          <a
+            href={directions}
+            target="_blank"
+            rel="noopener noreferrer"
+            aria-label={`Directions to ${l.clinic.name}, ${l.name} (opens your maps app)`}
+          >
+            Directions
           </a>
         )}
         {canRefer && (

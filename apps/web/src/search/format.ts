@@ -26,6 +26,38 @@ export function formatPrice(usd: number | null | undefined): string | null {
   return usd.toLocaleString('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
 }
 
+/**
+ * Directions to a place in the person's own maps app: Google's cross-platform Maps URL opens the app on
+ * phones that have it and maps.google.com elsewhere. The address is the clinic's public one.
+ */
+export function directionsHref(
+  address: { line1: string; city: string; state: string; postalCode: string } | null | undefined,
+  at: { lat: number; lng: number } | null | undefined,
+): string | null {
+  const destination = address
+    ? `${address.line1}, ${address.city}, ${address.state} ${address.postalCode}`
+    : at
+      ? `${at.lat},${at.lng}`
+      : null;
+  if (!destination) return null;
+  return `https://www.google.com/maps/dir/?api=1&destination=${encodeURIComponent(destination)}`;
+}
+
+/** The lowest self-pay price per route ("IV infusion from $450"), for routes that publish one. */
+export function lowestPrices(
+  offered: { priceUsd?: number | null; route: { code: string; name: string } }[],
+): { route: string; price: string }[] {
+  const best = new Map<string, { name: string; usd: number }>();
+  for (const o of offered) {
+    if (o.priceUsd == null) continue;
+    const b = best.get(o.route.code);
+    if (!b || o.priceUsd < b.usd) best.set(o.route.code, { name: o.route.name, usd: o.priceUsd });
+  }
+  return [...best.values()]
+    .sort((a, b) => a.usd - b.usd)
+    .map((b) => ({ route: b.name, price: formatPrice(b.usd) ?? '' }));
+}
+
 /** "Raleigh, NC" → a list of names: "PTSD, OCD and 2 more". */
 export function summarize(names: string[], max = 3): string {
   if (names.length <= max) return names.join(', ');

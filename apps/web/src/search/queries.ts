@@ -13,7 +13,7 @@ export const LocationSummary = graphql(`
     address { line1 city state postalCode }
     coordinates { lat lng }
     clinic { id name isSample notRecentlyConfirmed }
-    offeredRoutes { route { code name } }
+    offeredRoutes { priceUsd route { code name } }
     acceptedConditions { code name }
   }
 `);

@@ -4,7 +4,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import { Layer, Map as MapGL, Marker, NavigationControl, Source } from 'react-map-gl/maplibre';
 import { ClinicMapCore, type CoreOptions, type MapLib } from '../ClinicMapCore.js';
 import type { EngineProps } from '../engine.js';
-import { addCounties, offlineStyle } from '../offline-style.js';
+import { addCounties, addTowns, offlineStyle } from '../offline-style.js';
 
 // Bundled, maplibre cannot find its worker by itself (STACK.md).
 setWorkerUrl(workerUrl);
@@ -22,6 +22,7 @@ const options: CoreOptions = {
   textFont: null,
   onLoad: (map) => {
     addCounties(map).catch((error: unknown) => console.warn('map: county lines did not load', error));
+    addTowns(map).catch((error: unknown) => console.warn('map: town names did not load', error));
   },
 };
 
