@@ -213,4 +213,25 @@ describe.runIf(run)('searches one after another, in Chromium', () => {
     expect(await page.locator('h1.results-heading').textContent()).toMatch(/Springfield, MO/);
     await page.close();
   });
+
+  it('goes "Back to results" near the clinic when its page was opened from a shared link', async () => {
+    const page = await browser.newPage(375, 740);
+    await page.goto(`${app.url}/?place=27609`);
+    const first = page.locator(RESULTS).first();
+    const id = await first.getAttribute('data-location-id');
+    const link = (await first.locator('h3 a').getAttribute('href')) ?? '';
+    await page.close();
+
+    // A new tab with only the shared link in its history.
+    const shared = await browser.newPage(375, 740);
+    await shared.goto(`${app.url}${link}`);
+    await shared.locator('section.location').first().waitFor();
+    await shared.getByRole('link', { name: '← Back to results' }).click();
+    await expect.poll(() => new URL(shared.url()).pathname).toBe('/');
+    const url = new URL(shared.url());
+    expect(url.searchParams.get('place')).toMatch(/^\d{5}$/);
+    expect(url.searchParams.get('selected')).toBe(id);
+    await shared.locator(`${RESULTS}[data-location-id="${id}"][aria-current="true"]`).waitFor();
+    await shared.close();
+  });
 });

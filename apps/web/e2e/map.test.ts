@@ -200,7 +200,14 @@ describe.runIf(run)('the map web app in Chromium', () => {
     await expect(
       page.getByRole('table', { name: 'How ketamine is given here' }).first().isVisible(),
     ).resolves.toBe(true);
-    await expect(page.getByText('In crisis? Call or text 988').isVisible()).resolves.toBe(true);
+    const crisis = page.getByRole('complementary', { name: 'Crisis support' });
+    await expect(crisis.getByRole('link', { name: 'Call 988' }).getAttribute('href')).resolves.toBe(
+      'tel:988',
+    );
+    await expect(crisis.getByRole('link', { name: 'text 988' }).getAttribute('href')).resolves.toBe(
+      'sms:988',
+    );
+    await expect(crisis.getByRole('link', { name: '911' }).getAttribute('href')).resolves.toBe('tel:911');
     await page.locator('section.location').first().waitFor();
     const locations = await page.locator('section.location').count();
     await waitForMap(page, locations);

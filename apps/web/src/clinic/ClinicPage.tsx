@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useMemo } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { useIsProvider, useViewer } from '../account/viewer.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
@@ -181,6 +181,8 @@ export function ClinicPage() {
   const { id = '' } = useParams();
   const [params] = useSearchParams();
   const highlighted = params.get('location');
+  const here = useLocation();
+  const navigate = useNavigate();
   const [result, reexecute] = useQuery({ query: ClinicQuery, variables: { id } });
   const { viewer } = useViewer();
   const clinic = result.data?.clinic;
@@ -213,17 +215,25 @@ export function ClinicPage() {
   }
 
   const website = safeWebUrl(clinic.website);
+  const nearest =
+    clinic.locations.find((l) => l.id === highlighted && l.address) ??
+    clinic.locations.find((l) => l.address);
+  const resultsNear = nearest?.address
+    ? `/?${new URLSearchParams({ place: nearest.address.postalCode, selected: nearest.id })}`
+    : '/';
   const confirmed = formatDate(clinic.lastConfirmedAt);
 
   return (
     <article className="clinic-page">
       <p className="back">
         <Link
-          to="/"
+          to={resultsNear}
           onClick={(e) => {
-            if (window.history.length > 1) {
+            // Came from a search in this tab: go back to it as it was. Opened from a shared link: a search
+            // near this clinic instead of leaving kapmap.
+            if (here.key !== 'default') {
               e.preventDefault();
-              window.history.back();
+              navigate(-1);
             }
           }}
         >

@@ -2,7 +2,8 @@
 export function CrisisLine() {
   return (
     <aside className="crisis" aria-label="Crisis support">
-      In crisis? Call or text <a href="tel:988">988</a> (Suicide &amp; Crisis Lifeline)
+      In crisis? <a href="tel:988">Call 988</a> or <a href="sms:988">text 988</a> (Suicide &amp; Crisis
+      Lifeline). In an emergency, call <a href="tel:911">911</a>.
     </aside>
   );
 }
