@@ -1,4 +1,4 @@
-/** Fifty US city centres: the benchmark draws a search origin from these per request. */
+/** Fifty US city centers: the benchmark draws a search origin from these per request. */
 export const CITY_CENTRES: { name: string; lat: number; lng: number }[] = [
   { name: 'New York, NY', lat: 40.7128, lng: -74.006 },
   { name: 'Los Angeles, CA', lat: 34.0522, lng: -118.2437 },

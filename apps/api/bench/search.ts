@@ -6,7 +6,7 @@
  *   (a) a bare node:http handler running the nearby search's SQL through postgres.js, and
  *   (b) the same search through kapmap's /graphql,
  * for "the nearest 20 locations within 25 miles of a point, with id, name, distance and clinic name", the
- * point drawn per request from 50 US city centres. It checks both answer the same, prints requests/s, p50
+ * point drawn per request from 50 US city centers. It checks both answer the same, prints requests/s, p50
  * and p99 for each and the ratio b/a, then the cost of also asking for totalCount and bounds.
  * Each server runs in a child process of its own, so the load generator does not share its event loop.
  */
@@ -337,7 +337,7 @@ async function main() {
   const gql = await startChild('graphql', url);
   try {
     const checked = await checkSameAnswers(bare.port, gql.port);
-    console.log(`Both servers give the same ${checked} results for the 50 city centres.`);
+    console.log(`Both servers give the same ${checked} results for the 50 city centers.`);
     // Warm both (JIT, connection pools, prepared statements) before measuring.
     await load(bare.port, 'bare', '', 2, connections);
     await load(gql.port, 'graphql', GRAPHQL_QUERY, 2, connections);

@@ -1,5 +1,6 @@
 import type { Database } from '@kapmap/db/client';
 import type { Geocoder } from '@kapmap/geo';
+import type { FirstAdminSetup } from './modules/accounts/first-admin.js';
 import type { Viewer } from './modules/accounts/sessions.js';
 import type { AccessRecorder } from './modules/referrals/access-log.js';
 import type { Sealer } from './modules/referrals/sealing.js';
@@ -27,4 +28,6 @@ export interface Context {
   accessLog: AccessRecorder;
   /** GET or POST: patient data is only ever sent in answer to a POST, never to a GET a proxy might keep. */
   httpMethod: string;
+  /** The setup link a server without any platform admin printed at start; null once there is one. */
+  firstAdmin: FirstAdminSetup | null;
 }

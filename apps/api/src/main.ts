@@ -2,6 +2,7 @@ import { createDb } from '@kapmap/db/client';
 import { prepareDatabase } from '@kapmap/db/seed';
 import { MapboxGeocoder, offlineGeocoder } from '@kapmap/geo';
 import { ConfigError, loadEnv } from './env.js';
+import { firstAdminSetup } from './modules/accounts/first-admin.js';
 import { createSender, startOutboxWorker } from './modules/accounts/outbox.js';
 import { createSealer, keyFromFile, parseKey } from './modules/referrals/sealing.js';
 import { checkSealerOpens } from './modules/referrals/store.js';
@@ -42,7 +43,12 @@ try {
   await checkSealerOpens(db.db, sealer).catch((error: unknown) => {
     throw new ConfigError(`kapmap cannot open the patient data in ${where}: ${String(error)}`);
   });
+  const firstAdmin = await firstAdminSetup(db.db);
+  const publicUrl =
+    env.PUBLIC_URL ??
+    `http://${env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST}:${env.PORT}`;
   const app = await createServer({
+    firstAdmin,
     db: db.db,
     publicDb: db.publicDb,
     sealer,
@@ -50,7 +56,7 @@ try {
     maxBodyBytes: env.MAX_BODY_BYTES,
     logLevel: env.LOG_LEVEL,
     web: { root: env.WEB_ROOT, publicConfig: { mapboxToken: env.MAPBOX_PUBLIC_TOKEN ?? null } },
-    publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+    publicUrl,
     secureCookies: env.SECURE_COOKIES ?? env.NODE_ENV !== 'development',
     trustProxy: env.TRUST_PROXY,
     production: env.NODE_ENV === 'production',
@@ -62,7 +68,8 @@ try {
   const send = createSender({
     smtpUrl: env.SMTP_URL,
     from: env.MAIL_FROM,
-    log: (line) => app.log.info(`(no SMTP_URL: email written here instead of sent)\n${line}`),
+    // Development only (production requires SMTP_URL): the email as plain lines, its link easy to copy.
+    log: (line) => console.log(`\n--- email (no SMTP_URL: written here instead of sent) ---\n${line}\n---\n`),
   });
   const outbox = startOutboxWorker(db.db, send, { onError: (e) => app.log.error(e, 'outbox worker') });
   const shutdown = async () => {
@@ -76,9 +83,14 @@ try {
   await app.listen({ port: env.PORT, host: env.HOST });
   console.log(
     `kapmap API on ${where}${seededDemo ? ' (demo data seeded: fictional clinics)' : ''}\n` +
-      `  Web app: http://localhost:${env.PORT}/\n` +
-      `  GraphQL: http://localhost:${env.PORT}/graphql`,
+      `  Web app: ${publicUrl}/\n` +
+      `  GraphQL: ${publicUrl}/graphql`,
   );
+  if (firstAdmin)
+    console.log(
+      '\nNo platform admin yet. To create the first one, open this single-use link (it works until an admin exists):\n' +
+        `  ${firstAdmin.link(publicUrl)}\n`,
+    );
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);

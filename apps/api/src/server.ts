@@ -27,6 +27,7 @@ import { MAX_ALIASES, MAX_RESPONSE_BYTES, MAX_TOKENS, rowBudgetPlugin } from './
 import { schema } from './graphql/schema.js';
 import { storableStringsPlugin } from './graphql/strings.js';
 import { serializeError } from './log.js';
+import type { FirstAdminSetup } from './modules/accounts/first-admin.js';
 import { loadViewer } from './modules/accounts/sessions.js';
 import { accessRecorder } from './modules/referrals/access-log.js';
 import type { Sealer } from './modules/referrals/sealing.js';
@@ -52,6 +53,8 @@ export interface ServerOptions {
   web?: WebOptions;
   /** Where people reach the web app, for links in emails. */
   publicUrl?: string;
+  /** Set when the database has no platform admin: its link creates the first (main.ts prints it). */
+  firstAdmin?: FirstAdminSetup | null;
   /** Send the session cookie only over HTTPS (everywhere but local development). */
   secureCookies?: boolean;
   /** Read the client's address from X-Forwarded-For (only behind a proxy you run). */
@@ -215,6 +218,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
         sealer: options.sealer,
         accessLog: accessRecorder(options.db),
         httpMethod: request.method,
+        firstAdmin: options.firstAdmin ?? null,
         sessionCookie: {
           start: (value, expiresAt) =>
             void reply.setCookie(cookieName, value, {

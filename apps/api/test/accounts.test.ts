@@ -2,9 +2,10 @@ import { emailOutbox, sessions, users } from '@kapmap/db/schema';
 import { isValidNpi } from '@kapmap/validation';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FirstAdminSetup, firstAdminSetup } from '../src/modules/accounts/first-admin.js';
 import { drainOutbox, type Email } from '../src/modules/accounts/outbox.js';
 import { type Api, startApi } from './harness.js';
-import { emailedToken, PASSWORD, SIGN_IN, SIGN_UP, signedUp, VIEWER } from './people.js';
+import { emailedToken, PASSWORD, platformAdmin, SIGN_IN, SIGN_UP, signedUp, VIEWER } from './people.js';
 
 let api: Api;
 beforeAll(async () => {
@@ -263,6 +264,62 @@ describe('referring providers', () => {
     expect(res.errors?.[0]?.message).toMatch(message);
   });
 
+  it('emails a provider when verified, and shows a declined one the reason, off the queue until they register again', async () => {
+    const admin = await platformAdmin(api, 'queue.admin@example.org');
+    const QUEUE = `{ providersAwaitingVerification { userId registeredAt } }`;
+    const PROFILE = `{ viewer { providerProfile { verified rejectionReason } } }`;
+    const ok = await signedUp(api, 'verified.doc@example.org');
+    await ok.gql(REGISTER, { input: { ...provider, npi: '1245319599' } });
+    const queued = (await admin.gql(QUEUE)).data?.providersAwaitingVerification;
+    expect(queued.find((p: { userId: string }) => p.userId === ok.userId)?.registeredAt).toMatch(/^\d{4}-/);
+    await admin.gql(`mutation ($id: ID!) { verifyProvider(userId: $id) { verified } }`, { id: ok.userId });
+    const [mail] = await api.db.db
+      .select()
+      .from(emailOutbox)
+      .where(
+        sql`${emailOutbox.to} = 'verified.doc@example.org' AND ${emailOutbox.subject} LIKE 'You can now send%'`,
+      );
+    expect(mail?.body).toContain('Refer a patient');
+
+    const no = await signedUp(api, 'declined.doc@example.org');
+    await no.gql(REGISTER, { input: { ...provider, npi: '1003000126' } });
+    const reject = await admin.gql(
+      `mutation ($id: ID!, $r: String!) { rejectProvider(userId: $id, reason: $r) { verified rejectionReason } }`,
+      { id: no.userId, r: 'The NPI belongs to another person. Check the number.' },
+    );
+    expect(reject.data?.rejectProvider).toEqual({
+      verified: false,
+      rejectionReason: 'The NPI belongs to another person. Check the number.',
+    });
+    expect((await no.gql(PROFILE)).data?.viewer.providerProfile.rejectionReason).toMatch(/another person/);
+    const after = (await admin.gql(QUEUE)).data?.providersAwaitingVerification;
+    expect(after.some((p: { userId: string }) => p.userId === no.userId)).toBe(false);
+    const [told] = await api.db.db
+      .select()
+      .from(emailOutbox)
+      .where(
+        sql`${emailOutbox.to} = 'declined.doc@example.org' AND ${emailOutbox.subject} LIKE 'kapmap could not verify%'`,
+      );
+    expect(told?.body).toContain('another person');
+
+    // Registering again puts them back in the queue, the old reason gone.
+    await no.gql(REGISTER, { input: { ...provider, npi: '1003000126', practice: 'Corrected Practice' } });
+    expect((await no.gql(PROFILE)).data?.viewer.providerProfile).toEqual({
+      verified: false,
+      rejectionReason: null,
+    });
+    const back = (await admin.gql(QUEUE)).data?.providersAwaitingVerification;
+    expect(back.some((p: { userId: string }) => p.userId === no.userId)).toBe(true);
+    // Nobody else may decline a provider.
+    const denied = await ok.gql(
+      `mutation ($id: ID!) { rejectProvider(userId: $id, reason: "No reason at all") { verified } }`,
+      {
+        id: no.userId,
+      },
+    );
+    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('asks an anonymous caller to sign in first', async () => {
     const res = await api.gql(REGISTER, { input: provider });
     expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -281,5 +338,62 @@ describe('signing up while signed in', () => {
     stale.cookie = oldCookie;
     expect((await stale.gql(VIEWER)).data?.viewer).toBeNull();
     expect((await first.gql(VIEWER)).data?.viewer.email).toBe('second-account@example.org');
+  });
+});
+
+describe('the first platform admin', () => {
+  const SET_UP = `mutation ($token: String!, $input: SignUpInput!) {
+    setUpFirstAdmin(token: $token, input: $input) { email isPlatformAdmin }
+  }`;
+
+  it('is made once with the setup link a server without any admin prints, and signed in', async () => {
+    const setup = new FirstAdminSetup();
+    const fresh = await startApi({ demo: false, server: { firstAdmin: setup } });
+    try {
+      const input = { email: 'first.admin@example.org', password: PASSWORD, displayName: 'First Admin' };
+      const wrong = await fresh.agent().gql(SET_UP, { token: 'not-the-token', input });
+      expect(wrong.errors?.[0]?.extensions?.code).toBe('LINK_INVALID');
+      expect(setup.link('http://127.0.0.1:4000/')).toBe(`http://127.0.0.1:4000/setup?token=${setup.token}`);
+
+      // Two people opening the link at once: one admin.
+      const [a, b] = await Promise.all([
+        fresh.agent().gql(SET_UP, { token: setup.token, input }),
+        fresh.agent().gql(SET_UP, { token: setup.token, input: { ...input, email: 'second@example.org' } }),
+      ]);
+      const made = [a, b].filter((r) => r.data?.setUpFirstAdmin);
+      expect(made).toHaveLength(1);
+      expect(made[0]?.data?.setUpFirstAdmin.isPlatformAdmin).toBe(true);
+      const admins = await fresh.db.db.select().from(users).where(eq(users.isPlatformAdmin, true));
+      expect(admins).toHaveLength(1);
+
+      const again = await fresh
+        .agent()
+        .gql(SET_UP, { token: setup.token, input: { ...input, email: 'x@example.org' } });
+      expect(again.errors?.[0]?.extensions?.code).toBe('LINK_INVALID');
+      expect(again.errors?.[0]?.message).toMatch(/create-admin/);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('is not offered by a server whose database has an admin', async () => {
+    const other = await startApi({ demo: false });
+    try {
+      expect(await firstAdminSetup(other.db.db)).toBeInstanceOf(FirstAdminSetup);
+      await other.db.db.insert(users).values({
+        email: 'existing.admin@example.org',
+        displayName: 'Existing Admin',
+        passwordHash: 'x',
+        isPlatformAdmin: true,
+      });
+      expect(await firstAdminSetup(other.db.db)).toBeNull();
+      const res = await other.agent().gql(SET_UP, {
+        token: 'anything',
+        input: { email: 'y@example.org', password: PASSWORD, displayName: 'Y' },
+      });
+      expect(res.errors?.[0]?.extensions?.code).toBe('LINK_INVALID');
+    } finally {
+      await other.close();
+    }
   });
 });

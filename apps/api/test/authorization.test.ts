@@ -576,7 +576,7 @@ const CASES: Case[] = [
     name: 'rejectClinic',
     field: 'rejectClinic',
     request: async () => ({
-      query: `mutation ($id: ID!) { rejectClinic(id: $id, reason: "No licence found") { id } }`,
+      query: `mutation ($id: ID!) { rejectClinic(id: $id, reason: "No license found") { id } }`,
       variables: { id: await newClinic() },
     }),
     expect: platformOnly,

@@ -68,7 +68,7 @@ describe('a clinic keeping its own listing', () => {
     expect(mine.data?.clinic.name).toBe('Sample Ketamine Care (fictional)');
   });
 
-  it('places a new location at its ZIP code’s centre, or where its pin was dragged', async () => {
+  it('places a new location at its ZIP code’s center, or where its pin was dragged', async () => {
     const one = await owner.gql(CREATE_LOCATION, { clinicId, input: raleigh });
     expect(one.errors).toBeUndefined();
     expect(one.data?.createLocation.coordinates.lat).toBeCloseTo(35.87, 1);
@@ -83,7 +83,7 @@ describe('a clinic keeping its own listing', () => {
     expect(two.data?.createLocation.coordinates).toEqual(pin);
   });
 
-  it('shows where an address starts on the map before its pin is dragged: the ZIP code’s centre offline', async () => {
+  it('shows where an address starts on the map before its pin is dragged: the ZIP code’s center offline', async () => {
     const PLACE = `query ($zip: String!) { placeAddress(addressLine1: "100 Sample St", city: "Raleigh", state: "NC", postalCode: $zip) { lat lng precision } }`;
     const res = await owner.gql(PLACE, { zip: '27609' });
     expect(res.data?.placeAddress).toMatchObject({ precision: 'POSTAL_CODE' });
@@ -107,7 +107,7 @@ describe('a clinic keeping its own listing', () => {
     ['a day that closes before it opens', { hours: [{ day: 1, opens: '17:00', closes: '09:00' }] }, 'closes'],
     ['a wait of -3 days', { typicalWaitDays: -3 }, 'typicalWaitDays'],
     ['a phone number without an area code', { phone: '555-0100' }, 'phone'],
-    ['a telehealth programme serving no state', { telehealth: true, servesStates: [] }, 'servesStates'],
+    ['a telehealth program serving no state', { telehealth: true, servesStates: [] }, 'servesStates'],
   ])('refuses %s, naming the field, and saves nothing', async (_l, bad, field) => {
     const before = await api.db.db.select({ id: locations.id }).from(locations);
     const res = await owner.gql(CREATE_LOCATION, { clinicId, input: { ...raleigh, ...bad } });

@@ -108,6 +108,7 @@ describe('reaching a clinic, a location, a membership or an account', () => {
       'Mutation.createLocation',
       'Mutation.rejectClinic',
       'Mutation.resetPassword',
+      'Mutation.setUpFirstAdmin',
       'Mutation.signIn',
       'Mutation.signUp',
       'Mutation.unpublishClinic',

@@ -82,7 +82,7 @@ describe('sending a referral', () => {
     const id = rowId(res.data?.sendReferral.id);
     const notice = mails.find((m) => m.body?.includes(id));
     expect(notice?.body).toContain(`http://kapmap.test/referrals/${id}`);
-    expect(notice?.subject).toBe('New soon referral to Raleigh Sample KAP (fictional)');
+    expect(notice?.subject).toBe('New referral to Raleigh Sample KAP (fictional), to be seen soon');
     for (const value of PATIENT_VALUES) {
       expect(notice?.subject).not.toContain(value);
       expect(notice?.body).not.toContain(value);

@@ -376,14 +376,14 @@ describe('filters', () => {
   });
 });
 
-describe('telehealth programmes', () => {
+describe('telehealth programs', () => {
   const TELEHEALTH = `query($place: String, $near: GeoPointInput, $filter: LocationFilter) {
     searchLocations(place: $place, near: $near, filter: $filter) {
       origin { state } telehealth { name isTelehealth address { city } coordinates { lat } servesStates clinic { name } }
       edges { node { isTelehealth } }
     } }`;
 
-  it('lists the programmes serving the searcher’s state apart from the street locations', async () => {
+  it('lists the programs serving the searcher’s state apart from the street locations', async () => {
     const res = await api.gql(TELEHEALTH, { place: '27609' });
     const conn = res.data?.searchLocations;
     const names = conn.telehealth.map((t: { clinic: { name: string } }) => t.clinic.name);
@@ -405,7 +405,7 @@ describe('telehealth programmes', () => {
     expect(point.data?.searchLocations.telehealth).toHaveLength(1);
   });
 
-  it('applies the same filters to programmes', async () => {
+  it('applies the same filters to programs', async () => {
     const res = await api.gql(TELEHEALTH, { place: '27609', filter: { text: 'tidewater' } });
     expect(
       res.data?.searchLocations.telehealth.map((t: { clinic: { name: string } }) => t.clinic.name),

@@ -51,6 +51,8 @@ export interface App {
   url: string;
   /** With `admin`: the single-use link create-admin printed for the first platform admin to set a password. */
   adminLink: string | null;
+  /** What the server has printed so far (its start-up lines, and emails without SMTP). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -128,6 +130,7 @@ export async function startApp(options: { admin?: { email: string; name: string 
   return {
     url,
     adminLink,
+    output: () => output,
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');

@@ -234,4 +234,36 @@ describe.runIf(run)('searches one after another, in Chromium', () => {
     await shared.locator(`${RESULTS}[data-location-id="${id}"][aria-current="true"]`).waitFor();
     await shared.close();
   });
+
+  it('lets a physician find the way in: the header entry, "I am a physician" at sign-up, then registration', async () => {
+    const page = await browser.newPage(375, 740);
+    await page.goto(app.url);
+    await page.getByRole('link', { name: 'For referring physicians' }).first().click();
+    await page.getByRole('heading', { name: 'Create an account' }).waitFor();
+    await page.getByRole('radio', { name: /physician or clinician who refers/ }).check();
+    await page.getByLabel('Your name').fill('Dr Journey Fictional');
+    await page.getByLabel('Email').fill('journey@practice.example');
+    await page.getByLabel('Password', { exact: true }).fill('a long fictional passphrase');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Register as a referring provider' }).waitFor();
+    await page.close();
+  });
+});
+
+describe.runIf(run)('the first platform admin, from the server’s log', () => {
+  it('opens the setup link the server printed, makes the admin and lands on the admin page', async () => {
+    // This run's server started on a fresh database with no admin: it printed a single-use link.
+    const link = app.output().match(/https?:\/\/\S+\/setup\?token=[\w-]+/)?.[0];
+    expect(link?.startsWith(`${app.url}/setup?token=`)).toBe(true);
+    const page = await browser.newPage(1280, 900);
+    await page.goto(link ?? '');
+    await page.getByRole('heading', { name: 'Set up the first platform admin' }).waitFor();
+    await page.getByLabel('Your name').fill('Ada Admin');
+    await page.getByLabel('Email').fill('ada.admin@kapmap.example');
+    await page.getByLabel('Password', { exact: true }).fill('the admin’s own long passphrase');
+    await page.getByRole('button', { name: 'Create the admin account' }).click();
+    await page.getByRole('heading', { name: 'Administration', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/admin');
+    await page.close();
+  });
 });

@@ -77,14 +77,14 @@ describe.runIf(run)('a referral around the loop, end to end in Chromium', () => 
     await provider.getByRole('button', { name: 'Create account' }).click();
     await provider.getByRole('heading', { name: 'Register as a referring provider' }).waitFor();
     await provider.getByLabel('NPI', { exact: true }).fill('1234567890');
-    await provider.getByLabel('Practice').click();
+    await provider.getByLabel('Practice', { exact: true }).click();
     await provider
       .getByText('This is not a valid NPI: its check digit does not match. Check for a typo.')
       .waitFor();
     await provider.getByLabel('NPI', { exact: true }).fill('1234567893');
-    await provider.getByLabel('Practice').fill('Sample Family Medicine (fictional)');
+    await provider.getByLabel('Practice', { exact: true }).fill('Sample Family Medicine (fictional)');
     await provider.getByLabel('Specialty').fill('Family medicine');
-    await provider.getByLabel('State you practise in').fill('nc');
+    await provider.getByLabel('State you practice in').fill('nc');
     await provider.getByRole('button', { name: 'Register' }).click();
     await provider.getByRole('heading', { name: 'My referrals' }).waitFor();
     await provider.getByText(/waiting for a kapmap admin to verify it/).waitFor();

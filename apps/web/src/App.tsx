@@ -43,6 +43,7 @@ export function App({ client }: { client: Client }) {
           <Route path="/clinics/:id" element={<ClinicPage />} />
           <Route path="/sign-in" element={page(<SignInPage />)} />
           <Route path="/sign-up" element={page(<SignUpPage />)} />
+          <Route path="/setup" element={page(<SignUpPage firstAdmin />)} />
           <Route path="/forgot-password" element={page(<ForgotPasswordPage />)} />
           <Route path="/reset-password" element={page(<ResetPasswordPage />)} />
           <Route path="/verify-email" element={page(<VerifyEmailPage />)} />

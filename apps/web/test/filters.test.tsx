@@ -52,7 +52,7 @@ describe('the filters', () => {
     await user.keyboard(' ');
     expect(onChange).toHaveBeenLastCalledWith({ ...none, acceptingOnly: true });
     await user.tab();
-    expect(screen.getByRole('checkbox', { name: 'Show telehealth programmes' })).toHaveFocus();
+    expect(screen.getByRole('checkbox', { name: 'Show telehealth programs' })).toHaveFocus();
     await user.keyboard(' ');
     expect(onChange).toHaveBeenLastCalledWith({ ...none, telehealth: false });
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { boundsOf, circleAround } from '../src/map/geometry.js';
 
 describe('the area a map shows', () => {
-  it('is searched from its centre out to its farthest corner, on the API’s sphere, whole miles up', () => {
+  it('is searched from its center out to its farthest corner, on the API’s sphere, whole miles up', () => {
     const box = { west: -79, south: 35.5, east: -78.2, north: 36.1 };
     const { center, radiusMiles } = circleAround(box, 500);
     expect(center).toEqual({ lat: 35.8, lng: -78.6 });

@@ -131,7 +131,7 @@ describe('the map engine', () => {
 describe('the offline basemap’s place names', () => {
   it('writes each name inside its area, even for a state shaped like Florida', async () => {
     const { labelPoints } = await import('../src/map/offline-style.js');
-    // An L-shaped area: its bounding box's centre (2, 2) lies outside it.
+    // An L-shaped area: its bounding box's center (2, 2) lies outside it.
     const l = [
       [
         [0, 0],

@@ -72,7 +72,7 @@ describe('the search form', () => {
     };
     const { onSearch, user } = setup({ geolocation });
     await user.click(screen.getByRole('button', { name: 'Use my location' }));
-    // Rounded to about a kilometre before it reaches the URL: the search is shared, the home is not.
+    // Rounded to about a kilometer before it reaches the URL: the search is shared, the home is not.
     expect(onSearch).toHaveBeenCalledWith({ near: { lat: 35.91, lng: -78.69 } }, 25);
   });
 

@@ -78,7 +78,7 @@ export const locations = pgTable(
      * `listed`), so the search filters on a column of the row instead of probing clinics row by row.
      */
     listed: boolean('listed').notNull().default(false),
-    /** Telehealth and at-home programmes: the USPS codes of the states they serve. */
+    /** Telehealth and at-home programs: the USPS codes of the states they serve. */
     servesStates: text('serves_states').array().notNull().default(sql`'{}'::text[]`),
     phone: text('phone'),
     email: text('email'),
@@ -92,7 +92,7 @@ export const locations = pgTable(
   },
   (t) => [
     index('locations_clinic_id_idx').on(t.clinicId),
-    // The nearby search: nearest-neighbour ordering and radius filter both come from this index.
+    // The nearby search: nearest-neighbor ordering and radius filter both come from this index.
     index('locations_earth_idx').using('gist', t.earth),
     index('locations_serves_states_idx').using('gin', t.servesStates),
     check(
@@ -320,10 +320,13 @@ export const providerProfiles = pgTable(
     name: text('name').notNull(),
     practice: text('practice').notNull(),
     specialty: text('specialty').notNull(),
-    /** USPS code of the state they practise in. */
+    /** USPS code of the state they practice in. */
     state: text('state').notNull(),
     verifiedAt: timestamp('verified_at', { withTimezone: true }),
     verifiedBy: uuid('verified_by').references(() => users.id, { onDelete: 'set null' }),
+    /** Why a platform admin could not verify the registration; the provider sees it. Cleared on re-registering. */
+    rejectionReason: text('rejection_reason'),
+    rejectedAt: timestamp('rejected_at', { withTimezone: true }),
     ...timestamps,
   },
   (t) => [uniqueIndex('provider_profiles_npi_key').on(t.npi)],

@@ -24,7 +24,7 @@ export function fromMeters(meters: number, unit: DistanceUnit): number {
 
 const rad = (deg: number) => (deg * Math.PI) / 180;
 
-/** Great-circle distance in metres on earthdistance's sphere. */
+/** Great-circle distance in meters on earthdistance's sphere. */
 export function haversineMeters(a: LatLng, b: LatLng): number {
   const dLat = rad(b.lat - a.lat);
   const dLng = rad(b.lng - a.lng);

@@ -47,7 +47,7 @@ export interface Geocoder {
   describePoint(point: LatLng): ResolvedPlace;
   /**
    * Where a street address is, when this geocoder can tell (Mapbox); null when it cannot, and then a
-   * location is placed at its ZIP code's centre.
+   * location is placed at its ZIP code's center.
    */
   locateStreetAddress?(address: string): Promise<LatLng | null>;
 }
@@ -160,7 +160,7 @@ export class OfflineGeocoder implements Geocoder {
     }));
   }
 
-  /** The ZIP centroid nearest a point, with its distance in metres. */
+  /** The ZIP centroid nearest a point, with its distance in meters. */
   nearestZip(point: LatLng): { entry: ZipEntry; meters: number } | null {
     const [i] = around(this.index, point.lng, point.lat, 1);
     const entry = i === undefined ? undefined : this.entries[i];

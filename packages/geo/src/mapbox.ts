@@ -33,7 +33,7 @@ interface MapboxFeature {
 
 /**
  * Geocodes with Mapbox's Geocoding API (v6) when an access token is configured: street addresses,
- * neighbourhoods and misspelt towns that the bundled ZIP table cannot answer. ZIP codes and "City, ST"
+ * neighborhoods and misspelt towns that the bundled ZIP table cannot answer. ZIP codes and "City, ST"
  * are still answered offline first, which is instant and free; if Mapbox is down, the search falls back
  * to the offline answer rather than failing.
  */

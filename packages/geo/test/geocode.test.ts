@@ -64,7 +64,7 @@ describe('distance on earthdistance sphere', () => {
     expect(d).toBeCloseTo((Math.PI / 2) * EARTH_RADIUS_M, 3);
   });
 
-  it('converts metres to miles and kilometres', () => {
+  it('converts meters to miles and kilometers', () => {
     expect(fromMeters(1609.344, 'MILES')).toBeCloseTo(1, 10);
     expect(fromMeters(2500, 'KILOMETERS')).toBe(2.5);
   });

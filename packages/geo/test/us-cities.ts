@@ -1,6 +1,6 @@
 /**
  * 220 US cities and where their downtowns are, written down from public references (city halls and
- * downtown centres, to about a kilometre), independent of the data the gazetteer is built from.
+ * downtown centers, to about a kilometer), independent of the data the gazetteer is built from.
  */
 export const US_CITIES: [place: string, lat: number, lng: number][] = [
   ['New York, NY', 40.713, -74.006],

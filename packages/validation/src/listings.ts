@@ -56,7 +56,7 @@ export const ClinicInputSchema = z.object({
   email: optionalEmailField,
 });
 
-/** A pin dragged further than this from its ZIP code's centre is more likely a slip than the address. */
+/** A pin dragged further than this from its ZIP code's center is more likely a slip than the address. */
 export const MAX_PIN_DISTANCE_KM = 60;
 export const TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -196,7 +196,7 @@ export const LocationInputSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['servesStates'],
-          message: 'Choose the states this programme serves.',
+          message: 'Choose the states this program serves.',
         });
     } else {
       for (const [field, message] of [

@@ -55,7 +55,7 @@ describe('the rules the API enforces and the forms check as you type', () => {
     );
   });
 
-  it('asks a street location for its address and a telehealth programme for its states', () => {
+  it('asks a street location for its address and a telehealth program for its states', () => {
     expect(Object.keys(messages(LocationInputSchema.safeParse({ name: 'Downtown' })))).toEqual([
       'addressLine1',
       'city',
@@ -63,7 +63,7 @@ describe('the rules the API enforces and the forms check as you type', () => {
       'postalCode',
     ]);
     expect(messages(LocationInputSchema.safeParse({ name: 'Online', telehealth: true }))).toEqual({
-      servesStates: 'Choose the states this programme serves.',
+      servesStates: 'Choose the states this program serves.',
     });
   });
 

@@ -15,7 +15,7 @@ const RequestReset = graphql(`
 const ResetPassword = graphql(
   `
   mutation ResetPassword($input: ResetPasswordInput!) {
-    resetPassword(input: $input) { ...SignedInUser }
+    resetPassword(input: $input) { isPlatformAdmin ...SignedInUser }
   }
 `,
   [SignedInUser],
@@ -98,7 +98,8 @@ export function ResetPasswordPage() {
     setAlert(null);
     const res = await reset({ input: { token, newPassword } });
     if (!res.error) {
-      navigate('/portal', { replace: true });
+      // A platform admin (the first one set a password from create-admin's link) lands where their work is.
+      navigate(res.data?.resetPassword.isPlatformAdmin ? '/admin' : '/portal', { replace: true });
       return;
     }
     const problem = serverProblem(res.error);

@@ -5,7 +5,7 @@ export const ViewerQuery = graphql(`
   query Viewer {
     viewer {
       id displayName email emailVerified isPlatformAdmin
-      providerProfile { npi name verified }
+      providerProfile { npi name verified rejectionReason }
       memberships { role clinic { id name verification published notRecentlyConfirmed } }
     }
   }
@@ -50,8 +50,16 @@ export function safeNext(next: string | null, fallback = '/portal'): string {
 }
 
 /** Whether the signed-in user is a referring provider: they see "Refer a patient" on listings. */
+/** Where the signed-in user stands as a referring provider. */
+export function useProviderStatus(): 'none' | 'pending' | 'declined' | 'verified' {
+  const profile = useViewer().viewer?.providerProfile;
+  if (!profile) return 'none';
+  return profile.verified ? 'verified' : profile.rejectionReason ? 'declined' : 'pending';
+}
+
+/** Whether to offer "Refer a patient": only to providers a platform admin has verified. */
 export function useIsProvider(): boolean {
-  return useViewer().viewer?.providerProfile != null;
+  return useProviderStatus() === 'verified';
 }
 
 /**

@@ -14,10 +14,10 @@ const AdminQuery = graphql(`
   query AdminQueues {
     clinicsAwaitingVerification {
       id name website phone email
-      lastConfirmedAt
+      lastConfirmedAt submittedAt submittedBy
       locations { id name isTelehealth servesStates address { line1 city state postalCode } }
     }
-    providersAwaitingVerification { userId name npi practice specialty state }
+    providersAwaitingVerification { userId name npi practice specialty state registeredAt }
     openListingReports { id what contact createdAt clinic { id name } location { name } }
   }
 `);
@@ -30,6 +30,16 @@ const RejectClinic = graphql(`
 const VerifyProvider = graphql(
   `mutation VerifyProvider($userId: ID!) { verifyProvider(userId: $userId) { userId verified } }`,
 );
+const RejectProvider = graphql(`
+  mutation RejectProvider($userId: ID!, $reason: String!) {
+    rejectProvider(userId: $userId, reason: $reason) { userId rejectionReason }
+  }
+`);
+
+/** "Added Dec 1, 2026, 3:04 PM": when an item reached the queue. */
+function arrived(iso: string): string {
+  return new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+}
 
 /** The platform admin's queues: clinics to verify, providers to check, reports of wrong listings. */
 export function AdminPage({ viewer }: { viewer: Viewer }) {
@@ -41,6 +51,7 @@ export function AdminPage({ viewer }: { viewer: Viewer }) {
   const [, verifyClinic] = useMutation(VerifyClinic);
   const [, rejectClinic] = useMutation(RejectClinic);
   const [, verifyProvider] = useMutation(VerifyProvider);
+  const [, rejectProvider] = useMutation(RejectProvider);
   const [alert, setAlert] = useState<string | null>(null);
   const refresh = () => reexecute({ requestPolicy: 'network-only' });
 
@@ -67,6 +78,10 @@ export function AdminPage({ viewer }: { viewer: Viewer }) {
             {clinics.map((c) => (
               <li key={c.id} className="review">
                 <h3>{c.name}</h3>
+                <p className="muted">
+                  Added {arrived(c.submittedAt)}
+                  {c.submittedBy ? ` by ${c.submittedBy}` : ''}
+                </p>
                 <p className="muted">
                   {[c.website, c.phone, c.email].filter(Boolean).join(' · ') || 'No contact details'}
                 </p>
@@ -118,7 +133,8 @@ export function AdminPage({ viewer }: { viewer: Viewer }) {
         ) : (
           <ul className="plain">
             {providers.map((p) => (
-              <li key={p.userId}>
+              <li key={p.userId} className="review">
+                <p className="muted">Registered {arrived(p.registeredAt)}</p>
                 <strong>{p.name}</strong>, {p.specialty}, {p.practice} ({p.state}) · NPI{' '}
                 <a
                   href={`https://npiregistry.cms.hhs.gov/provider-view/${p.npi}`}
@@ -138,6 +154,15 @@ export function AdminPage({ viewer }: { viewer: Viewer }) {
                 >
                   Mark verified<span className="visually-hidden"> {p.name}</span>
                 </button>
+                <ReasonForm
+                  label={`Why ${p.name} cannot be verified`}
+                  submitLabel="Decline"
+                  onSubmit={async (reason) => {
+                    const res = await rejectProvider({ userId: p.userId, reason });
+                    if (!res.error) refresh();
+                    return res.error ?? null;
+                  }}
+                />
               </li>
             ))}
           </ul>

@@ -94,7 +94,7 @@ function LocationDetails({ l, highlighted }: { l: ClinicLocation; highlighted: b
           </a>
         </address>
       ) : (
-        <p>Telehealth or at-home programme serving {l.servesStates.join(', ')}.</p>
+        <p>Telehealth or at-home program serving {l.servesStates.join(', ')}.</p>
       )}
       <p className="facts">
         <span className={l.acceptingNewPatients ? 'badge ok' : 'badge muted'}>

@@ -47,7 +47,9 @@ export function ReportListing({
     <details className="report-listing">
       <summary>Something here wrong? Tell us</summary>
       {sent ? (
-        <p role="status">Thank you. The clinic and kapmap have been told, and will correct the listing.</p>
+        <p role="status">
+          Thank you. The clinic and kapmap have both been told, and the clinic will check its listing.
+        </p>
       ) : (
         <form onSubmit={onSubmit} noValidate className="stack">
           <FormAlert message={alert} />

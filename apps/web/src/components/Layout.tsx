@@ -9,6 +9,9 @@ const SignOut = graphql(`
   mutation SignOut { signOut }
 `);
 
+/** Where a physician starts: an account, already marked as a referring physician's. */
+export const PHYSICIANS_ENTRY = '/sign-up?role=physician';
+
 /** Who is signed in, and where they can go: a patient sees only "Sign in" for clinic teams and physicians. */
 function AccountNav() {
   const { viewer } = useViewer();
@@ -16,12 +19,17 @@ function AccountNav() {
   if (!viewer)
     return (
       <nav className="account-nav" aria-label="Account">
+        <Link to={PHYSICIANS_ENTRY}>For referring physicians</Link>
         <Link to="/sign-in">Sign in</Link>
       </nav>
     );
   return (
     <nav className="account-nav" aria-label="Account">
-      {viewer.providerProfile && <Link to="/referrals">My referrals</Link>}
+      {viewer.providerProfile ? (
+        <Link to="/referrals">My referrals</Link>
+      ) : (
+        <Link to="/referrals/register">For referring physicians</Link>
+      )}
       <Link to="/portal">Your clinics</Link>
       {viewer.isPlatformAdmin && <Link to="/admin">Admin</Link>}
       <button

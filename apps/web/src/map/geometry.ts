@@ -41,7 +41,7 @@ export function union(a: Box, b: Box): Box {
 }
 
 /**
- * The circle a search of the visible box needs: its centre, and the distance to its farthest corner, in
+ * The circle a search of the visible box needs: its center, and the distance to its farthest corner, in
  * miles on the same sphere the API measures distances on.
  */
 export function circleAround(

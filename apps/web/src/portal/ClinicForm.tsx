@@ -77,7 +77,7 @@ export function ClinicForm({
         error={errors.phone}
       />
       <TextField
-        label="Email for enquiries"
+        label="Email for inquiries"
         type="email"
         registration={form.register('email')}
         error={errors.email}

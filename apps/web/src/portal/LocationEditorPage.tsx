@@ -91,7 +91,7 @@ function LocationForm({
   const routes = form.watch('routes');
   const hours = form.watch('hours');
 
-  /** Puts the pin where the address is (or its ZIP code's centre). */
+  /** Puts the pin where the address is (or its ZIP code's center). */
   async function placePin() {
     // The ZIP code is checked by the form's own rules (the API's schema), not by a second copy of them here.
     if (!(await form.trigger('postalCode', { shouldFocus: true }))) return;
@@ -123,7 +123,7 @@ function LocationForm({
       note:
         placed.precision === 'ADDRESS'
           ? 'The pin is at the street address. Drag it to the entrance if it is off.'
-          : 'The pin is at the centre of the ZIP code. Drag it onto the building, or click the map where it is.',
+          : 'The pin is at the center of the ZIP code. Drag it onto the building, or click the map where it is.',
     });
   }
 
@@ -153,12 +153,12 @@ function LocationForm({
       )}
       <TextField
         label="Name of this location"
-        hint='What patients call it: "Raleigh clinic", "Online programme".'
+        hint='What patients call it: "Raleigh clinic", "Online program".'
         registration={form.register('name')}
         error={errors.name}
       />
       <label className="check">
-        <input type="checkbox" {...form.register('telehealth')} /> This is a telehealth or at-home programme,
+        <input type="checkbox" {...form.register('telehealth')} /> This is a telehealth or at-home program,
         with no address patients visit
       </label>
       {telehealth ? (

@@ -43,9 +43,17 @@ export function MyReferralsPage({ viewer }: { viewer: Viewer }) {
           To send referrals, <Link to="/referrals/register">register as a referring provider</Link> with your
           NPI.
         </p>
+      ) : viewer.providerProfile.rejectionReason ? (
+        <div className="notice warn" role="note">
+          <p>kapmap could not verify your registration: {viewer.providerProfile.rejectionReason}</p>
+          <p>
+            <Link to="/referrals/register">Correct your registration</Link> and it will be checked again.
+          </p>
+        </div>
       ) : !viewer.providerProfile.verified ? (
         <p className="notice">
-          Your NPI is waiting for a kapmap admin to verify it. You can send referrals after.
+          Your NPI is waiting for a kapmap admin to verify it. You can send referrals after; we email you
+          then.
         </p>
       ) : (
         <p>

@@ -49,7 +49,13 @@ export function ProviderRegistrationPage({ viewer }: { viewer: Viewer }) {
   return (
     <section className="account-page" aria-labelledby="provider-title">
       <h1 id="provider-title">Register as a referring provider</h1>
-      {viewer.providerProfile && (
+      {viewer.providerProfile?.rejectionReason && (
+        <p className="notice warn" role="note">
+          kapmap could not verify your registration: {viewer.providerProfile.rejectionReason} Correct it below
+          and register again.
+        </p>
+      )}
+      {viewer.providerProfile && !viewer.providerProfile.rejectionReason && (
         <p className="notice">
           You are registered with NPI {viewer.providerProfile.npi}
           {viewer.providerProfile.verified ? '.' : ', waiting for a kapmap admin to verify it.'} Changing your
@@ -88,7 +94,7 @@ export function ProviderRegistrationPage({ viewer }: { viewer: Viewer }) {
           error={errors.specialty}
         />
         <TextField
-          label="State you practise in"
+          label="State you practice in"
           hint="Two letters: NC."
           maxLength={2}
           registration={form.register('state', { setValueAs: (v: string) => v.toUpperCase() })}

@@ -17,7 +17,7 @@ export const STATUS_LABEL: Record<ReferralStatus, string> = {
   SCHEDULED: 'Scheduled',
   COMPLETED: 'Completed',
   DECLINED: 'Declined',
-  CANCELLED: 'Cancelled',
+  CANCELLED: 'Canceled',
 };
 
 /** What each status means for whoever is waiting on it. */

@@ -94,7 +94,7 @@ export function Filters({ options, value, onChange }: FiltersProps) {
             checked={value.telehealth}
             onChange={(e) => set({ telehealth: e.target.checked })}
           />
-          Show telehealth programmes
+          Show telehealth programs
         </label>
         {active > 0 && (
           <button type="button" className="link" onClick={() => set(NO_FILTERS)}>

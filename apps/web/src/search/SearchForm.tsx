@@ -118,7 +118,7 @@ export function SearchForm(props: SearchFormProps) {
     geo.getCurrentPosition(
       (pos) => {
         setLocating(false);
-        // About a kilometre (0.01° of latitude is 1.1 km): near enough to search, too coarse to find a home.
+        // About a kilometer (0.01° of latitude is 1.1 km): near enough to search, too coarse to find a home.
         const km = (n: number) => Math.round(n * 100) / 100;
         onSearch({ near: { lat: km(pos.coords.latitude), lng: km(pos.coords.longitude) } }, miles);
       },

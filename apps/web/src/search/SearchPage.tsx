@@ -1,9 +1,10 @@
 import type { LatLng } from '@kapmap/geo/distance';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { useClient, useQuery } from 'urql';
-import { useIsProvider } from '../account/viewer.js';
+import { useIsProvider, useProviderStatus } from '../account/viewer.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { PHYSICIANS_ENTRY } from '../components/Layout.js';
 import { PHONE_QUERY, useMediaQuery } from '../components/media.js';
 import { MapView } from '../map/MapView.js';
 import { FilterSheet } from './FilterSheet.js';
@@ -37,6 +38,7 @@ export function SearchPage() {
   const state = useMemo(() => parseSearch(params), [params]);
   const [hovered, setHovered] = useState<string | null>(null);
   const canRefer = useIsProvider();
+  const providerStatus = useProviderStatus();
   // On a phone one pane shows at a time, the list first; filters open in a sheet.
   const phone = useMediaQuery(PHONE_QUERY);
   const [view, setView] = useState<'list' | 'map'>('list');
@@ -265,7 +267,18 @@ export function SearchPage() {
                 Enter a ZIP code or a city to see clinics near you, what they treat, how they give ketamine,
                 and whether they take your insurance. Or use your location.
               </p>
+              <p>
+                Referring a patient? <Link to={PHYSICIANS_ENTRY}>For referring physicians</Link>: register
+                once with your NPI, then send referrals and follow each one until the clinic closes the loop.
+              </p>
             </div>
+          )}
+
+          {providerStatus === 'pending' && (
+            <p className="notice" role="note">
+              Your NPI is waiting for a kapmap admin to verify it. “Refer a patient” appears on each clinic
+              once it is verified; we email you then.
+            </p>
           )}
 
           {active && list.fetching && !conn && (
@@ -353,7 +366,7 @@ export function SearchPage() {
               {state.telehealth && conn.telehealth.length > 0 && (
                 <section className="telehealth" aria-labelledby="telehealth-heading">
                   <h2 id="telehealth-heading" className="sub-heading">
-                    Telehealth and at-home programmes
+                    Telehealth and at-home programs
                     {conn.origin.state ? ` serving ${conn.origin.state}` : ''}
                   </h2>
                   <ol className="results">

@@ -18,7 +18,7 @@ export const LocationSummary = graphql(`
   }
 `);
 
-/** One page of the list, and the telehealth programmes for the searcher's state. No counting: it stays fast. */
+/** One page of the list, and the telehealth programs for the searcher's state. No counting: it stays fast. */
 export const SearchListQuery = graphql(
   `
   query SearchList($place: String, $near: GeoPointInput, $radius: Float, $filter: LocationFilter, $after: String, $first: Int) {

@@ -27,7 +27,7 @@ export interface SearchState {
   insurance: string[];
   /** Only locations taking new patients. */
   acceptingOnly: boolean;
-  /** List telehealth programmes for the searcher's state. */
+  /** List telehealth programs for the searcher's state. */
   telehealth: boolean;
   /** The Location ID highlighted in the list and on the map. */
   selected: string | null;

@@ -15,7 +15,7 @@ export interface DemoClinic {
   name: string;
   /** Street locations, by ZIP code. */
   locations: DemoLocation[];
-  /** Telehealth or at-home programme serving these states. */
+  /** Telehealth or at-home program serving these states. */
   telehealthStates?: string[];
   /** Listed but not yet verified: invisible to the public. */
   unpublished?: boolean;
@@ -328,7 +328,7 @@ export const DEMO_CLINICS: DemoClinic[] = [
     ],
   },
   { name: 'Sunset Ridge Wellness', locations: [{ zip: '90401', name: 'Santa Monica' }], unpublished: true },
-  // Telehealth and at-home programmes (no street address)
+  // Telehealth and at-home programs (no street address)
   { name: 'Tidewater Telehealth KAP', locations: [], telehealthStates: ['NC', 'SC', 'VA'] },
   { name: 'Homeward At-Home Ketamine Program', locations: [], telehealthStates: ['NC', 'GA', 'FL', 'TN'] },
   { name: 'Westward Virtual Psychiatry', locations: [], telehealthStates: ['CA', 'OR', 'WA', 'CO'] },

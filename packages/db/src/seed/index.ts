@@ -87,7 +87,7 @@ export async function seedDemoData(db: Database, now: Date = new Date()): Promis
             city: place.city,
             state: place.state,
             postalCode: place.zip,
-            // Within about a kilometre of the ZIP centroid, so sites in one ZIP do not sit on one point.
+            // Within about a kilometer of the ZIP centroid, so sites in one ZIP do not sit on one point.
             lat: place.lat + (rng() - 0.5) * 0.02,
             lng: place.lng + (rng() - 0.5) * 0.02,
             offering: drawOffering(rng, false),

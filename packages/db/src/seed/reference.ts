@@ -25,7 +25,7 @@ export const ROUTES = [
   { code: 'oral', name: 'Oral', description: 'Ketamine taken by mouth, compounded as a liquid or capsule.' },
   {
     code: 'at_home',
-    name: 'At-home programme supervised by telehealth',
+    name: 'At-home program supervised by telehealth',
     description: 'Lozenges taken at home with a sitter present and a clinician on a video call.',
   },
 ] as const;

@@ -97,6 +97,53 @@ const SignUpInput = builder.inputType('SignUpInput', {
   }),
 });
 
+const signUpArgs = z.looseObject({
+  input: z.object({ email: emailField, password: newPasswordField, displayName: nameField('your name') }),
+});
+
+type Transaction = Parameters<Parameters<Context['db']['transaction']>[0]>[0];
+
+/**
+ * Creates an account and signs it in: signUp, and setUpFirstAdmin for the first platform admin. Its address
+ * is to be confirmed by the emailed link either way. Returns the new account's ID.
+ */
+async function createAccount(
+  ctx: Context,
+  input: { email: string; password: string; displayName: string },
+  options: { platformAdmin: boolean; before?: (tx: Transaction) => Promise<void> },
+): Promise<string> {
+  const email = normalizeEmail(input.email);
+  const passwordHash = await hashPassword(input.password);
+  const id = await ctx.db.transaction(async (tx) => {
+    await options.before?.(tx);
+    const [row] = await tx
+      .insert(users)
+      .values({
+        email,
+        passwordHash,
+        displayName: input.displayName.trim(),
+        isPlatformAdmin: options.platformAdmin,
+      })
+      .onConflictDoNothing()
+      .returning({ id: users.id });
+    if (!row)
+      throw coded(
+        'CONFLICT',
+        'This email address already has an account. Sign in, or reset the password if it is forgotten.',
+        'email',
+      );
+    await sendVerification(tx, ctx, { id: row.id, email });
+    return row.id;
+  });
+  // Signing up while signed in as someone else ends that session: one browser, one account.
+  if (ctx.viewer) await revokeSession(ctx.db, ctx.viewer.sessionId);
+  const session = await createSession(ctx.db, id);
+  ctx.sessionCookie.start(session.token, session.expiresAt);
+  // From here on the request acts as the account it signed in: it may read itself.
+  ctx.viewer = await loadViewer(ctx.db, session.token);
+  return id;
+}
+
 builder.mutationField('signUp', (t) =>
   t.drizzleField({
     type: User,
@@ -104,33 +151,46 @@ builder.mutationField('signUp', (t) =>
       'Creates an account, signs it in and emails a link to confirm the address. CONFLICT when the address ' +
       'already has an account.',
     args: { input: t.arg({ type: SignUpInput, required: true }) },
-    validate: z.looseObject({
-      input: z.object({ email: emailField, password: newPasswordField, displayName: nameField('your name') }),
-    }),
+    validate: signUpArgs,
     resolve: async (query, _root, { input }, ctx) => {
-      const email = normalizeEmail(input.email);
-      const passwordHash = await hashPassword(input.password);
-      const id = await ctx.db.transaction(async (tx) => {
-        const [row] = await tx
-          .insert(users)
-          .values({ email, passwordHash, displayName: input.displayName.trim() })
-          .onConflictDoNothing()
-          .returning({ id: users.id });
-        if (!row)
-          throw coded(
-            'CONFLICT',
-            'This email address already has an account. Sign in, or reset the password if it is forgotten.',
-            'email',
-          );
-        await sendVerification(tx, ctx, { id: row.id, email });
-        return row.id;
+      const id = await createAccount(ctx, input, { platformAdmin: false });
+      return ctx.db.query.users.findFirst(query({ where: { id } })).then(found);
+    },
+  }),
+);
+
+const SETUP_LINK_INVALID =
+  'This setup link does not work: a platform admin exists already, or the server has restarted since it printed ' +
+  'the link. Use the newest link in the server’s log, or run create-admin.';
+
+builder.mutationField('setUpFirstAdmin', (t) =>
+  t.drizzleField({
+    type: User,
+    description:
+      'Creates the first platform admin with the single-use link a server without one prints in its log, and ' +
+      'signs it in. LINK_INVALID once any platform admin exists, or for a link from an earlier start.',
+    args: {
+      token: t.arg.string({ required: true }),
+      input: t.arg({ type: SignUpInput, required: true }),
+    },
+    validate: signUpArgs,
+    resolve: async (query, _root, { token, input }, ctx) => {
+      const setup = ctx.firstAdmin;
+      if (!setup?.matches(token)) throw coded('LINK_INVALID', SETUP_LINK_INVALID);
+      const id = await createAccount(ctx, input, {
+        platformAdmin: true,
+        // Two people opening the link at once: one admin. The lock is held until the account is written.
+        before: async (tx) => {
+          await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('kapmap:first-admin'))`);
+          const [admin] = await tx
+            .select({ id: users.id })
+            .from(users)
+            .where(eq(users.isPlatformAdmin, true))
+            .limit(1);
+          if (admin) throw coded('LINK_INVALID', SETUP_LINK_INVALID);
+        },
       });
-      // Signing up while signed in as someone else ends that session: one browser, one account.
-      if (ctx.viewer) await revokeSession(ctx.db, ctx.viewer.sessionId);
-      const session = await createSession(ctx.db, id);
-      ctx.sessionCookie.start(session.token, session.expiresAt);
-      // From here on the request acts as the account it signed in: it may read itself.
-      ctx.viewer = await loadViewer(ctx.db, session.token);
+      setup.spend();
       return ctx.db.query.users.findFirst(query({ where: { id } })).then(found);
     },
   }),
@@ -369,7 +429,14 @@ builder.mutationField('registerAsProvider', (t) =>
         .values({ userId, ...values })
         .onConflictDoUpdate({
           target: providerProfiles.userId,
-          set: { ...values, verifiedAt: null, verifiedBy: null, updatedAt: new Date() },
+          set: {
+            ...values,
+            verifiedAt: null,
+            verifiedBy: null,
+            rejectionReason: null,
+            rejectedAt: null,
+            updatedAt: new Date(),
+          },
         });
       return ctx.db.query.providerProfiles.findFirst(query({ where: { userId } })).then(found);
     },

@@ -12,7 +12,7 @@ export const Clinic = builder.drizzleNode('clinics', {
   select: { columns: { id: true, published: true } },
   authScopes: (clinic, ctx) => mayViewClinic(ctx, clinic),
   description:
-    'An organisation that offers ketamine-assisted psychotherapy (FHIR Organization, HSDS organization).',
+    'An organization that offers ketamine-assisted psychotherapy (FHIR Organization, HSDS organization).',
   id: { column: (c) => c.id },
   fields: (t) => ({
     name: t.exposeString('name'),
@@ -34,7 +34,7 @@ export const Clinic = builder.drizzleNode('clinics', {
       description: 'When the clinic last confirmed that its listing is true.',
     }),
     locations: t.relation('locations', {
-      description: `Its sites: street locations first, then telehealth programmes, each by name. A clinic has at most ${MAX_LOCATIONS_PER_CLINIC}.`,
+      description: `Its sites: street locations first, then telehealth programs, each by name. A clinic has at most ${MAX_LOCATIONS_PER_CLINIC}.`,
       ...capped(MAX_LOCATIONS_PER_CLINIC),
       query: { orderBy: { kind: 'asc', name: 'asc', id: 'asc' }, limit: MAX_LOCATIONS_PER_CLINIC },
     }),

@@ -67,7 +67,7 @@ export const Location = builder.drizzleNode('locations', {
   select: { columns: { id: true, clinicId: true, listed: true } },
   authScopes: (location, ctx) => mayViewLocation(ctx, location),
   description:
-    'A site where a clinic offers KAP (FHIR Location, HSDS location), or a telehealth or at-home programme, ' +
+    'A site where a clinic offers KAP (FHIR Location, HSDS location), or a telehealth or at-home program, ' +
     'which has no address and serves whole states.',
   id: { column: (l) => l.id },
   fields: (t) => ({
@@ -80,7 +80,7 @@ export const Location = builder.drizzleNode('locations', {
     address: t.field({
       type: Address,
       nullable: true,
-      description: 'Null for telehealth programmes.',
+      description: 'Null for telehealth programs.',
       select: {
         columns: {
           addressLine1: true,
@@ -105,12 +105,12 @@ export const Location = builder.drizzleNode('locations', {
     coordinates: t.field({
       type: GeoPoint,
       nullable: true,
-      description: 'Null for telehealth programmes.',
+      description: 'Null for telehealth programs.',
       select: { columns: { lat: true, lng: true } },
       resolve: (l) => (l.lat === null || l.lng === null ? null : { lat: l.lat, lng: l.lng }),
     }),
     servesStates: t.exposeStringList('servesStates', {
-      description: 'Telehealth programmes: USPS codes of the states served. Empty for street locations.',
+      description: 'Telehealth programs: USPS codes of the states served. Empty for street locations.',
     }),
     offeredRoutes: t.relation('routeOfferings', {
       type: RouteOffering,

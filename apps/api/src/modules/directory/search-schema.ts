@@ -30,14 +30,14 @@ const MAX_RADIUS_KM = 805;
 const MAX_TEXT = 100;
 /** The most points one search draws on a map; `totalCount` says when there are more. */
 export const MAX_POINTS = 10_000;
-/** The largest page of nearby locations, and the most telehealth programmes listed for a state. */
+/** The largest page of nearby locations, and the most telehealth programs listed for a state. */
 export const MAX_PAGE = 100;
 export const MAX_TELEHEALTH = 100;
 
 export const DistanceUnitEnum = builder.enumType('DistanceUnit', {
   values: {
     MILES: { description: 'Statute miles (1,609.344 m).' },
-    KILOMETERS: { description: 'Kilometres.' },
+    KILOMETERS: { description: 'Kilometers.' },
   } as const,
 });
 
@@ -179,7 +179,7 @@ function sortByIds<T extends object>(rows: T[], ids: string[]): T[] {
 }
 
 const LocationSearchConnection = builder.objectRef<SearchResult>('LocationSearchConnection').implement({
-  description: 'Street locations near a place, nearest first, and the telehealth programmes for its state.',
+  description: 'Street locations near a place, nearest first, and the telehealth programs for its state.',
   fields: (t) => ({
     edges: t.field({
       type: [LocationSearchEdge],
@@ -232,7 +232,7 @@ const LocationSearchConnection = builder.objectRef<SearchResult>('LocationSearch
       type: [Location],
       ...capped(MAX_TELEHEALTH),
       description:
-        'Telehealth and at-home programmes serving the state of the origin that pass the same filters; ' +
+        'Telehealth and at-home programs serving the state of the origin that pass the same filters; ' +
         'empty when the origin is in no state.',
       resolve: async (query, r, _args, ctx) => {
         if (!r.origin.state) return [];
@@ -280,7 +280,7 @@ builder.queryField('searchLocations', (t) =>
     type: LocationSearchConnection,
     description:
       'Exactly one of near and place. radius > 0 and at most 500 miles (805 km); first 1..100. ' +
-      'Street locations of published clinics within the radius, nearest first; telehealth programmes for the ' +
+      'Street locations of published clinics within the radius, nearest first; telehealth programs for the ' +
       'state searched from are listed apart.',
     args: {
       near: t.arg({ type: GeoPointInput, description: 'Search around this point.' }),

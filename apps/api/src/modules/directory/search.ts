@@ -130,7 +130,7 @@ export interface NearbyRow {
  * Cuts one page out of nearest-first rows fetched `first + 1` at a time, ties by id.
  *
  * The SQL orders by the index's distance alone: PostgreSQL cannot add an id tie-break on top of a
- * nearest-neighbour index scan, and sorts the whole box instead when asked to (STACK.md's trap). So:
+ * nearest-neighbor index scan, and sorts the whole box instead when asked to (STACK.md's trap). So:
  * rows beyond the radius (they come after every row within it) are dropped here; every row strictly
  * nearer than the last one fetched is in hand; and if a group of equally distant rows straddles the end
  * of the page (sites placed at one ZIP centroid share a point), `fetchTies` brings the whole group.
@@ -209,7 +209,7 @@ export async function pointsNearby(db: Database, q: NearbyQuery, limit: number):
   return rows.map((r) => ({ id: r.id, lat: Number(r.lat), lng: Number(r.lng) }));
 }
 
-/** Telehealth and at-home programmes serving a state that match the filter, by clinic then programme name. */
+/** Telehealth and at-home programs serving a state that match the filter, by clinic then program name. */
 export async function searchTelehealth(
   db: Database,
   state: string,

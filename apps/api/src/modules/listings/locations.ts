@@ -46,7 +46,7 @@ const RouteOfferingInput = builder.inputType('RouteOfferingInput', {
 const LocationInput = builder.inputType('LocationInput', {
   description:
     'A whole location as it should be listed: saving replaces what was there. A street location needs its ' +
-    'address; without coordinates it is placed at the centre of its ZIP code. A telehealth programme needs ' +
+    'address; without coordinates it is placed at the center of its ZIP code. A telehealth program needs ' +
     'servesStates and has no address.',
   fields: (t) => ({
     name: t.string({ required: true }),
@@ -121,7 +121,7 @@ interface StreetAddress {
 
 /**
  * Where an address goes on the map before anyone drags its pin: where the Mapbox geocoder finds the street
- * address when a token is configured (and it lies near the ZIP code), else the ZIP code's centre.
+ * address when a token is configured (and it lies near the ZIP code), else the ZIP code's center.
  */
 async function placeAddress(ctx: Context, a: StreetAddress, how: { locate: boolean; input: boolean }) {
   const zip = await ctx.geocoder.geocode(a.postalCode ?? '').catch(() => null);
@@ -150,7 +150,7 @@ async function placeAddress(ctx: Context, a: StreetAddress, how: { locate: boole
 const PlacePrecision = builder.enumType('PlacePrecision', {
   values: {
     ADDRESS: { description: 'Where the geocoder found the street address.' },
-    POSTAL_CODE: { description: 'The centre of the ZIP code: drag the pin onto the address.' },
+    POSTAL_CODE: { description: 'The center of the ZIP code: drag the pin onto the address.' },
   },
 });
 
@@ -171,7 +171,7 @@ builder.queryField('placeAddress', (t) =>
     authScopes: { signedIn: true },
     description:
       'Where a street address goes on the map before its pin is dragged: found by the Mapbox geocoder when a ' +
-      'token is configured, else the centre of its ZIP code. Signed-in users only.',
+      'token is configured, else the center of its ZIP code. Signed-in users only.',
     args: {
       addressLine1: t.arg.string(),
       city: t.arg.string(),

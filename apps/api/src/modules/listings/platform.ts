@@ -1,4 +1,4 @@
-import { clinics, providerProfiles } from '@kapmap/db/schema';
+import { clinics, providerProfiles, users } from '@kapmap/db/schema';
 import { reasonField } from '@kapmap/validation';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
@@ -37,7 +37,11 @@ builder.queryFields((t) => ({
     description: 'Referring providers whose NPI nobody has checked yet, oldest first. Platform admins only.',
     resolve: (query, _root, _args, ctx) =>
       ctx.db.query.providerProfiles.findMany(
-        query({ where: { verifiedAt: { isNull: true } }, orderBy: { createdAt: 'asc' }, limit: QUEUE_CAP }),
+        query({
+          where: { verifiedAt: { isNull: true }, rejectedAt: { isNull: true } },
+          orderBy: { createdAt: 'asc' },
+          limit: QUEUE_CAP,
+        }),
       ),
   }),
   openListingReports: t.drizzleField({
@@ -54,7 +58,66 @@ builder.queryFields((t) => ({
 
 builder.drizzleObjectFields(ProviderProfile, (t) => ({
   userId: t.exposeID('userId', { description: 'The account; what verifyProvider takes.' }),
+  registeredAt: t.expose('createdAt', {
+    type: 'DateTime',
+    description: 'When the provider registered: the verification queue is oldest first.',
+  }),
+  rejectionReason: t.exposeString('rejectionReason', {
+    nullable: true,
+    description:
+      'Why a platform admin could not verify the registration, until the provider registers again.',
+  }),
 }));
+
+builder.drizzleObjectFields(Clinic, (t) => ({
+  submittedAt: t.expose('createdAt', {
+    type: 'DateTime',
+    authScopes: platformOnly,
+    description: 'When the clinic was added: the verification queue is oldest first. Platform admins only.',
+  }),
+  submittedBy: t.string({
+    nullable: true,
+    authScopes: platformOnly,
+    description: 'Who added the clinic (its first admin), as "Name <email>". Platform admins only.',
+    select: {
+      with: {
+        members: {
+          where: { role: 'admin' },
+          orderBy: { createdAt: 'asc' },
+          limit: 1,
+          with: { user: { columns: { displayName: true, email: true } } },
+        },
+      },
+    },
+    resolve: (c) => {
+      const first = c.members[0]?.user;
+      return first ? `${first.displayName} <${first.email}>` : null;
+    },
+  }),
+}));
+
+/** Verifies or declines a provider's registration and emails them, in one transaction. */
+async function setProviderStanding(
+  ctx: Context,
+  userId: string,
+  change: {
+    set: Partial<typeof providerProfiles.$inferInsert>;
+    email: () => { subject: string; body: string };
+  },
+): Promise<string> {
+  if (!isUuid(userId)) throw notFound('provider');
+  await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(providerProfiles)
+      .set({ ...change.set, updatedAt: new Date() })
+      .where(eq(providerProfiles.userId, userId))
+      .returning({ userId: providerProfiles.userId });
+    if (!row) throw notFound('provider');
+    const [account] = await tx.select({ email: users.email }).from(users).where(eq(users.id, userId));
+    if (account) await enqueueEmail(tx, { to: account.email, ...change.email() });
+  });
+  return userId;
+}
 
 /** Changes a clinic's standing, records it, and tells its admins by email. */
 async function setStanding(
@@ -155,18 +218,47 @@ builder.mutationFields((t) => ({
   verifyProvider: t.drizzleField({
     type: ProviderProfile,
     authScopes: platformOnly,
-    description: 'Records that a referring provider’s NPI was checked. Platform admins only.',
+    description:
+      'Records that a referring provider’s NPI was checked, and emails them that they may send referrals. ' +
+      'Platform admins only.',
     args: { userId: t.arg.id({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const userId = String(args.userId);
-      const [row] = isUuid(userId)
-        ? await ctx.db
-            .update(providerProfiles)
-            .set({ verifiedAt: new Date(), verifiedBy: viewerOf(ctx).userId })
-            .where(eq(providerProfiles.userId, userId))
-            .returning({ userId: providerProfiles.userId })
-        : [];
-      if (!row) throw notFound('provider');
+      const userId = await setProviderStanding(ctx, String(args.userId), {
+        set: {
+          verifiedAt: new Date(),
+          verifiedBy: viewerOf(ctx).userId,
+          rejectionReason: null,
+          rejectedAt: null,
+        },
+        email: () => ({
+          subject: 'You can now send referrals on kapmap',
+          body:
+            'A kapmap admin has verified your NPI. "Refer a patient" now appears on every clinic location:\n\n' +
+            `${ctx.publicUrl}/`,
+        }),
+      });
+      return ctx.db.query.providerProfiles.findFirst(query({ where: { userId } })).then(found);
+    },
+  }),
+  rejectProvider: t.drizzleField({
+    type: ProviderProfile,
+    authScopes: platformOnly,
+    description:
+      'Declines a referring provider’s registration with a reason they see and are emailed; they may correct ' +
+      'it and register again. Platform admins only.',
+    args: { userId: t.arg.id({ required: true }), reason: t.arg.string({ required: true }) },
+    validate: reasonArgs,
+    resolve: async (query, _root, args, ctx) => {
+      const reason = args.reason.trim();
+      const userId = await setProviderStanding(ctx, String(args.userId), {
+        set: { verifiedAt: null, verifiedBy: null, rejectionReason: reason, rejectedAt: new Date() },
+        email: () => ({
+          subject: 'kapmap could not verify your registration',
+          body:
+            `kapmap could not verify your registration as a referring provider:\n\n${reason}\n\n` +
+            `Correct it and register again: ${ctx.publicUrl}/referrals/register`,
+        }),
+      });
       return ctx.db.query.providerProfiles.findFirst(query({ where: { userId } })).then(found);
     },
   }),

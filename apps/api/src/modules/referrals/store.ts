@@ -183,7 +183,7 @@ export async function sendReferral(ctx: Context, input: SendInput): Promise<stri
       tx,
       { id, senderId: viewer.userId, clinicId: location.clinicId },
       'clinic',
-      (clinic) => `New ${input.urgency === 'routine' ? '' : `${input.urgency} `}referral to ${clinic}`,
+      URGENCY_SUBJECT[input.urgency],
     );
     return true;
   });
@@ -194,13 +194,20 @@ export async function sendReferral(ctx: Context, input: SendInput): Promise<stri
   return winner.id;
 }
 
+/** What a clinic's inbox shows first: how soon the patient should be seen, in words. */
+const URGENCY_SUBJECT: Record<(typeof referrals.$inferInsert)['urgency'], (clinic: string) => string> = {
+  routine: (c) => `New referral to ${c}`,
+  soon: (c) => `New referral to ${c}, to be seen soon`,
+  urgent: (c) => `New urgent referral to ${c}`,
+};
+
 const SUBJECT: Record<ReferralStep, (clinic: string) => string> = {
   receive: (c) => `${c} has opened your referral`,
   accept: (c) => `${c} accepted your referral`,
   schedule: (c) => `${c} scheduled your referred patient`,
   complete: (c) => `${c} completed your referral`,
   decline: (c) => `${c} declined your referral`,
-  cancel: (c) => `A referral to ${c} was cancelled by its sender`,
+  cancel: (c) => `A referral to ${c} was canceled by its sender`,
 };
 
 /**
