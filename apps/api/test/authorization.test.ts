@@ -11,7 +11,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, type Api, startApi } from './harness.js';
 import { platformAdmin, signedUp, verifiedProvider } from './people.js';
-import { referralInput, SEND } from './referral-fixtures.js';
+import { appointmentPassed, referralInput, SEND } from './referral-fixtures.js';
 
 /**
  * The authorization matrix: every mutation and every non-public read, asked by each role, with exactly the
@@ -277,6 +277,7 @@ const REFERRAL_CASES: Case[] = [
           at: new Date(Date.now() + 86_400_000).toISOString(),
         },
       );
+      await appointmentPassed(api, id);
       return { query: `mutation ($id: ID!) { completeReferral(id: $id) { id } }`, variables: { id } };
     },
     expect: clinicStep,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { clinicMembers } from '@kapmap/db/schema';
+import { clinicMembers, referrals } from '@kapmap/db/schema';
 import { decodeGlobalID } from '@pothos/plugin-relay';
+import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { Agent, Api } from './harness.js';
 import { platformAdmin, signedUp, verifiedProvider } from './people.js';
@@ -117,4 +118,13 @@ export async function sent(agent: Agent, locationId: string): Promise<string> {
   const res = await agent.gql(SEND, { input: referralInput(locationId) });
   expect(res.errors).toBeUndefined();
   return res.data?.sendReferral.id;
+}
+
+/** A day passes: the referral's appointment is now an hour ago (scheduleReferral takes only future times). */
+export async function appointmentPassed(api: Api, globalId: string): Promise<void> {
+  const { id } = decodeGlobalID(globalId);
+  await api.db.db
+    .update(referrals)
+    .set({ scheduledFor: new Date(Date.now() - 3_600_000) })
+    .where(eq(referrals.id, id));
 }

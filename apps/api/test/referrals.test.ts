@@ -20,6 +20,7 @@ import { checkSealerOpens } from '../src/modules/referrals/store.js';
 import { createServer } from '../src/server.js';
 import { type Api, startApi } from './harness.js';
 import {
+  appointmentPassed,
   PATIENT,
   PATIENT_VALUES,
   type ReferralWorld,
@@ -176,6 +177,13 @@ describe('the loop', () => {
       { id, at },
     );
     expect(schedule.data?.scheduleReferral).toEqual({ status: 'SCHEDULED', scheduledFor: at });
+    // Not before the appointment: the visit is what completes it.
+    const early = await w.staffA.gql(`mutation ($id: ID!) { completeReferral(id: $id) { status } }`, { id });
+    expect(early.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' } });
+    expect(early.errors?.[0]?.message).toMatch(/once its appointment .* has passed/);
+    expect((await w.staffA.gql(READ, { id })).data?.referral.allowedActions).not.toContain('COMPLETE');
+    await appointmentPassed(api, id);
+    expect((await w.staffA.gql(READ, { id })).data?.referral.allowedActions).toContain('COMPLETE');
     const complete = await w.staffA.gql(`mutation ($id: ID!) { completeReferral(id: $id) { status } }`, {
       id,
     });
@@ -246,6 +254,8 @@ describe('the loop', () => {
       const by = ALLOWED[step]?.side === 'sender' ? w.provider : w.staffA;
       const res = await by.gql(MUTATION[step] ?? '', { id });
       expect(res.errors, `${step} on the way to ${status}`).toBeUndefined();
+      // Time passes between the appointment being made and the visit.
+      if (step === 'schedule') await appointmentPassed(api, id);
     }
     return id;
   };

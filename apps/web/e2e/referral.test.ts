@@ -109,12 +109,17 @@ describe.runIf(run)('a referral around the loop, end to end in Chromium', () => 
     await provider.getByLabel('Home ZIP code').fill('27612');
     await provider.getByLabel('Obsessive-compulsive disorder (OCD)').check();
     await provider.getByLabel('Preferred route').selectOption({ label: 'Intranasal esketamine (Spravato)' });
-    await provider.getByText(/does not list Obsessive-compulsive disorder \(OCD\)/).waitFor();
-    await provider.getByText(/does not offer Intranasal esketamine/).waitFor();
+    await provider
+      .getByText(/does not list Obsessive-compulsive disorder \(OCD\)/)
+      .first()
+      .waitFor();
+    // Each warning stands beside the field that causes it (and again in the summary before sending).
+    await provider
+      .locator('.field:has(#route) .field-warning', { hasText: /does not offer Intranasal esketamine/ })
+      .waitFor();
     await provider.getByLabel('Obsessive-compulsive disorder (OCD)').uncheck();
     await provider.getByLabel('Treatment-resistant depression').check();
     await provider.getByLabel('Preferred route').selectOption({ label: 'IV infusion' });
-    await provider.getByLabel('Insurance').selectOption({ label: 'Aetna' });
     await provider.getByLabel('Soon (within weeks)').check();
     await provider
       .getByLabel('Reason for referral')
@@ -123,6 +128,9 @@ describe.runIf(run)('a referral around the loop, end to end in Chromium', () => 
     // Sending with the screening unanswered points at what is missing.
     await provider.getByRole('button', { name: 'Send referral' }).click();
     await expect.poll(() => provider.getByText('Answer yes, no or unknown.').count()).toBe(5);
+    // Insurance is never assumed: it must be chosen, self-pay included.
+    await provider.getByText('Choose the patient’s insurance, or Self-pay.').waitFor();
+    await provider.getByLabel('Insurance').selectOption({ label: 'Aetna' });
     for (const question of [
       'Uncontrolled high blood pressure',
       'History of psychosis or mania',

@@ -30,7 +30,7 @@ describe('warnings before sending a referral', () => {
     expect(fitWarnings(offer, { conditions: ['trd'], route: 'iv', insurance: 'aetna' }, names)).toEqual([]);
   });
 
-  it('names each condition, route and payer the location does not list', () => {
+  it('names each condition, route and payer the location does not list, each tied to its field', () => {
     expect(
       fitWarnings(
         offer,
@@ -38,9 +38,9 @@ describe('warnings before sending a referral', () => {
         names,
       ),
     ).toEqual([
-      'This location does not list OCD among the conditions it treats.',
-      'This location does not offer Intranasal esketamine.',
-      'This location does not list Cigna as accepted.',
+      { field: 'conditions', message: 'This location does not list OCD among the conditions it treats.' },
+      { field: 'route', message: 'This location does not offer Intranasal esketamine.' },
+      { field: 'insurance', message: 'This location does not list Cigna as accepted.' },
     ]);
   });
 
@@ -51,7 +51,7 @@ describe('warnings before sending a referral', () => {
         { conditions: [], route: null, insurance: null },
         names,
       ),
-    ).toEqual(['This location says it is not taking new patients.']);
+    ).toEqual([{ field: 'accepting', message: 'This location says it is not taking new patients.' }]);
   });
 
   it('does not warn about what a location has not listed at all', () => {

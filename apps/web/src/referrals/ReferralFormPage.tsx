@@ -15,7 +15,7 @@ import { Loading, NotFound } from '../components/Notices.js';
 import { ChoiceGroup, FormAlert, TextAreaField, TextField } from '../forms/Field.js';
 import { schemaResolver, showServerError } from '../forms/resolver.js';
 import { graphql } from '../graphql/index.js';
-import { fitWarnings } from './fit.js';
+import { type FitField, type FitWarning, fitWarnings } from './fit.js';
 import { ANSWER_LABEL, URGENCY_LABEL } from './labels.js';
 import { REFERRAL_CONTEXT } from './queries.js';
 
@@ -58,11 +58,43 @@ interface Values {
   urgency: 'ROUTINE' | 'SOON' | 'URGENT';
 }
 
+/** The insurance choice for a patient paying for themselves: sent as no insurance. */
+const SELF_PAY = 'self_pay';
+
 const toInput = (v: Values) => ({
   ...v,
   route: v.route || null,
-  insurance: v.insurance || null,
+  insurance: v.insurance && v.insurance !== SELF_PAY ? v.insurance : null,
 });
+
+/** The API's rules, and one of the form's own: insurance is chosen, never assumed. */
+const baseResolver = schemaResolver(ReferralRequestSchema, toInput);
+const resolver: typeof baseResolver = async (values, context, options) => {
+  const result = await baseResolver(values, context, options);
+  if (values.insurance !== '') return result;
+  return {
+    values: {},
+    errors: {
+      ...result.errors,
+      insurance: { type: 'required', message: 'Choose the patient’s insurance, or Self-pay.' },
+    },
+  };
+};
+
+/** A warning beside the field it is about. */
+function FieldWarning({ warnings, field }: { warnings: FitWarning[]; field: FitField }) {
+  const mine = warnings.filter((w) => w.field === field);
+  if (mine.length === 0) return null;
+  return (
+    <>
+      {mine.map((w) => (
+        <p key={w.message} className="field-warning">
+          {w.message}
+        </p>
+      ))}
+    </>
+  );
+}
 
 /** The referral form: a verified provider refers one patient to one location. */
 export function ReferralFormPage({ viewer }: { viewer: Viewer }) {
@@ -95,7 +127,7 @@ export function ReferralFormPage({ viewer }: { viewer: Viewer }) {
       insurance: '',
       urgency: 'ROUTINE',
     },
-    resolver: schemaResolver(ReferralRequestSchema, toInput),
+    resolver,
   });
   const { errors, isSubmitting } = form.formState;
   const [conditions, route, insurance] = useWatch({
@@ -112,7 +144,7 @@ export function ReferralFormPage({ viewer }: { viewer: Viewer }) {
     };
     return fitWarnings(
       data.location,
-      { conditions, route: route || null, insurance: insurance || null },
+      { conditions, route: route || null, insurance: insurance && insurance !== SELF_PAY ? insurance : null },
       names,
     );
   }, [data, conditions, route, insurance]);
@@ -248,6 +280,7 @@ export function ReferralFormPage({ viewer }: { viewer: Viewer }) {
             register={() => form.register('conditions')}
             error={errors.conditions}
           />
+          <FieldWarning warnings={warnings} field="conditions" />
           <div className="field">
             <label htmlFor="route">Preferred route</label>
             <select id="route" {...form.register('route')}>
@@ -258,19 +291,32 @@ export function ReferralFormPage({ viewer }: { viewer: Viewer }) {
                 </option>
               ))}
             </select>
+            <FieldWarning warnings={warnings} field="route" />
           </div>
           <div className="field">
             <label htmlFor="insurance">Insurance</label>
-            <select id="insurance" {...form.register('insurance')}>
-              <option value="">Self-pay</option>
+            <select
+              id="insurance"
+              aria-invalid={errors.insurance ? true : undefined}
+              aria-describedby={errors.insurance ? 'insurance-error' : undefined}
+              {...form.register('insurance')}
+            >
+              <option value="">Choose…</option>
+              <option value={SELF_PAY}>Self-pay (no insurance)</option>
               {data.insurancePayers
-                .filter((p) => p.code !== 'self_pay')
+                .filter((p) => p.code !== SELF_PAY)
                 .map((p) => (
                   <option key={p.code} value={p.code}>
                     {p.name}
                   </option>
                 ))}
             </select>
+            {errors.insurance && (
+              <p id="insurance-error" className="field-error">
+                {errors.insurance.message}
+              </p>
+            )}
+            <FieldWarning warnings={warnings} field="insurance" />
           </div>
           <ChoiceGroup
             legend="Urgency"
@@ -319,10 +365,10 @@ export function ReferralFormPage({ viewer }: { viewer: Viewer }) {
             </p>
             <ul>
               {warnings.map((w) => (
-                <li key={w}>{w}</li>
+                <li key={w.message}>{w.message}</li>
               ))}
             </ul>
-            <p>You can still send it: the clinic decides.</p>
+            <p>You can still send it: the clinic decides, and sees these too.</p>
           </div>
         )}
         <button type="submit" className="primary" disabled={isSubmitting}>

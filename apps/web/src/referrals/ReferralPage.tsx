@@ -11,6 +11,7 @@ import { FormAlert, TextAreaField, TextField } from '../forms/Field.js';
 import { schemaResolver, serverProblem, showServerError } from '../forms/resolver.js';
 import { graphql, type ResultOf, readFragment } from '../graphql/index.js';
 import { formatDate, formatDateTime, formatPhone } from '../search/format.js';
+import { fitWarnings } from './fit.js';
 import {
   ANSWER_LABEL,
   DECLINE_LABEL,
@@ -143,6 +144,7 @@ export function ReferralPage({ isPlatformAdmin = false }: { isPlatformAdmin?: bo
       <div className="referral-columns">
         <div>
           <Actions referral={r} refresh={() => refetch({ requestPolicy: 'network-only' })} />
+          <FitNotice r={r} />
           <PatientSection r={r} />
         </div>
         <div>
@@ -152,6 +154,40 @@ export function ReferralPage({ isPlatformAdmin = false }: { isPlatformAdmin?: bo
         </div>
       </div>
     </article>
+  );
+}
+
+/**
+ * Where the referral does not fit the location's listing, for both sides: the same warnings the sender saw
+ * beside the fields when sending, against the listing as it is now.
+ */
+function FitNotice({ r }: { r: Details }) {
+  const names = {
+    conditions: new Map(r.conditions.map((c) => [c.code, c.name])),
+    routes: new Map(r.route ? [[r.route.code, r.route.name]] : []),
+    insurance: new Map(r.insurance ? [[r.insurance.code, r.insurance.name]] : []),
+  };
+  const warnings = fitWarnings(
+    r.location,
+    {
+      conditions: r.conditions.map((c) => c.code),
+      route: r.route?.code ?? null,
+      insurance: r.insurance?.code ?? null,
+    },
+    names,
+  );
+  if (warnings.length === 0) return null;
+  return (
+    <div className="notice warn" role="note" aria-labelledby="fit-title">
+      <p id="fit-title">
+        <strong>Where this referral does not fit the listing</strong>
+      </p>
+      <ul>
+        {warnings.map((w) => (
+          <li key={w.message}>{w.message}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

@@ -14,7 +14,12 @@ export const ReferralDetails = graphql(`
   fragment ReferralDetails on Referral {
     id status urgency createdAt updatedAt scheduledFor
     clinic { id name }
-    location { id name }
+    location {
+      id name acceptingNewPatients
+      acceptedConditions { code name }
+      offeredRoutes { route { code name } }
+      acceptedInsurance { code name }
+    }
     declineReason closingNote viewerSides allowedActions senderEmail
     sender { name practice specialty npi }
     conditions { code name }

@@ -263,9 +263,14 @@ export const Referral = builder.drizzleNode('referrals', {
     }),
     allowedActions: t.field({
       type: [ActionEnum],
-      description: 'The steps the signed-in user may take now.',
-      select: { columns: { ...partyColumns, status: true } },
-      resolve: (r, _args, ctx) => allowedSteps(sidesOf(ctx.viewer, r), r.status as ReferralStatus),
+      description:
+        'The steps the signed-in user may take now. COMPLETE only once the appointment time has passed.',
+      select: { columns: { ...partyColumns, status: true, scheduledFor: true } },
+      resolve: (r, _args, ctx) =>
+        allowedSteps(sidesOf(ctx.viewer, r), r.status as ReferralStatus).filter(
+          (step) =>
+            step !== 'complete' || (r.scheduledFor !== null && r.scheduledFor.getTime() <= Date.now()),
+        ),
     }),
     patient: t.field({
       type: PatientRef,

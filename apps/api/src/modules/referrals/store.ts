@@ -10,7 +10,7 @@ import {
   users,
 } from '@kapmap/db/schema';
 import type { ReferralPatient } from '@kapmap/validation';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, lte } from 'drizzle-orm';
 import type { Context } from '../../context.js';
 import { coded, notFound } from '../../graphql/errors.js';
 import { viewerOf } from '../../graphql/guards.js';
@@ -28,6 +28,7 @@ export interface ReferralParties {
   senderId: string;
   clinicId: string;
   status: ReferralStatus;
+  scheduledFor: Date | null;
 }
 
 /** Which sides of a referral the viewer stands on: its sender, the receiving clinic's staff, both or neither. */
@@ -56,6 +57,7 @@ export async function partyReferral(
           senderId: referrals.senderId,
           clinicId: referrals.clinicId,
           status: referrals.status,
+          scheduledFor: referrals.scheduledFor,
         })
         .from(referrals)
         .where(eq(referrals.id, id))
@@ -231,6 +233,15 @@ export async function takeStep(
   };
   const referral = await partyReferral(ctx, rawId);
   refuse(referral);
+  // The visit is what completes a referral: not before its appointment time.
+  const notYet = (r: { scheduledFor: Date | null }) => {
+    if (step === 'complete' && r.scheduledFor && r.scheduledFor.getTime() > Date.now())
+      throw coded(
+        'CONFLICT',
+        `This referral can be marked completed once its appointment (${r.scheduledFor.toISOString()}) has passed.`,
+      );
+  };
+  notYet(referral);
   await ctx.db.transaction(async (tx) => {
     const { closingNote, ...columns } = set;
     const updated = await tx
@@ -243,11 +254,19 @@ export async function takeStep(
         status: rule.to,
         updatedAt: new Date(),
       })
-      .where(and(eq(referrals.id, referral.id), inArray(referrals.status, [...rule.from])))
+      .where(
+        and(
+          eq(referrals.id, referral.id),
+          inArray(referrals.status, [...rule.from]),
+          step === 'complete' ? lte(referrals.scheduledFor, new Date()) : undefined,
+        ),
+      )
       .returning({ id: referrals.id });
     if (updated.length === 0) {
-      // Another request moved it first: say where it stands now.
-      refuse(await partyReferral(ctx, referral.id, tx));
+      // Another request moved it first (or rescheduled it): say where it stands now.
+      const now = await partyReferral(ctx, referral.id, tx);
+      refuse(now);
+      notYet(now);
       throw coded('CONFLICT', 'This referral changed while you were working on it. Reload it and try again.');
     }
     await tx.insert(referralEvents).values({
