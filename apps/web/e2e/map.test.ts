@@ -280,6 +280,13 @@ describe.runIf(run)('the map web app in Chromium', () => {
     const heading = page.locator('h1.results-heading');
     await expect.poll(() => heading.textContent()).toBe('No clinics within 25 miles of Fargo, ND 58102');
     await expect(page.getByText('No clinic here matches every filter.').isVisible()).resolves.toBe(true);
+    // A rural search still names somewhere to go: the nearest matches beyond the radius, with their distance.
+    const beyond = page.getByRole('list', { name: 'Nearest clinics beyond the radius' }).locator('> li');
+    await beyond.first().waitFor();
+    const miles = await beyond.locator('.distance').allTextContents();
+    expect(miles.length).toBeGreaterThan(0);
+    for (const m of miles) expect(Number(m.replace(/[^\d.]/g, ''))).toBeGreaterThan(25);
+    for (const c of await beyond.allTextContents()) expect(c).toContain('IV infusion');
     await page.getByRole('button', { name: 'Search within 50 miles' }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('radius')).toBe('50');
     await page.getByRole('button', { name: 'Clear filters' }).click();

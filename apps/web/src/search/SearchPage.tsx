@@ -12,6 +12,7 @@ import { Filters } from './Filters.js';
 import {
   FilterOptionsQuery,
   PickedLocationQuery,
+  NearestBeyondQuery,
   PlaceSuggestionsQuery,
   SearchListQuery,
   SearchPointsQuery,
@@ -116,6 +117,14 @@ export function SearchPage() {
     pause: !state.selected || selectedInList || !conn,
   });
 
+  // Nothing within the radius (a rural search): the nearest matches beyond it, so the person has somewhere to go.
+  const empty = Boolean(conn) && !list.fetching && !list.stale && conn?.edges.length === 0;
+  const [beyond] = useQuery({
+    query: NearestBeyondQuery,
+    variables: { place: variables.place, near: variables.near, filter: variables.filter },
+    pause: !empty || state.radius >= 500,
+  });
+  const beyondEdges = empty ? (beyond.data?.searchLocations.edges ?? []) : [];
   const selectedCard = edges.find((e) => e.node.id === state.selected)?.node ?? picked.data?.location ?? null;
   const origin = conn?.origin;
   useEffect(() => {
@@ -331,6 +340,39 @@ export function SearchPage() {
                       : 'kapmap lists no clinic this close yet.'}{' '}
                     Try a wider radius{filterCount(state) > 0 ? ' or fewer filters' : ''}.
                   </p>
+                  {beyondEdges.length > 0 && (
+                    <>
+                      <h2 className="sub-heading">Nearest beyond {state.radius} miles</h2>
+                      <ol className="results" aria-label="Nearest clinics beyond the radius">
+                        {beyondEdges.map((e) => (
+                          <LocationCard
+                            key={e.node.id}
+                            location={e.node}
+                            distance={e.distance}
+                            selected={false}
+                            hovered={false}
+                            canRefer={canRefer}
+                          />
+                        ))}
+                      </ol>
+                    </>
+                  )}
+                  {conn.telehealth.length > 0 && (
+                    <p>
+                      {conn.telehealth.length} telehealth or at-home program
+                      {conn.telehealth.length === 1 ? '' : 's'}
+                      {conn.origin.state ? ` serve ${conn.origin.state}` : ' serve this area'}
+                      {state.telehealth ? ': listed below.' : '.'}
+                      {!state.telehealth && (
+                        <>
+                          {' '}
+                          <button type="button" className="link" onClick={() => go({ ...state, telehealth: true })}>
+                            Show them
+                          </button>
+                        </>
+                      )}
+                    </p>
+                  )}
                   <div className="notice-actions">
                     {nextRadius && (
                       <button type="button" onClick={() => go({ ...state, radius: nextRadius })}>

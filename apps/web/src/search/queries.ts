@@ -68,3 +68,15 @@ export const PlaceSuggestionsQuery = graphql(`
     placeSuggestions(prefix: $prefix) { label description }
   }
 `);
+
+/** For an empty search: the nearest matches beyond its radius (up to the widest search), with distances. */
+export const NearestBeyondQuery = graphql(
+  `
+  query NearestBeyond($place: String, $near: GeoPointInput, $filter: LocationFilter) {
+    searchLocations(place: $place, near: $near, radius: 500, filter: $filter, first: 3) {
+      edges { distance node { ...LocationSummary } }
+    }
+  }
+`,
+  [LocationSummary],
+);
