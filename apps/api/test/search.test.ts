@@ -444,3 +444,38 @@ describe('places people type', () => {
     );
   });
 });
+
+describe('language and age filters', () => {
+  const Q = `query ($filter: LocationFilter) {
+    searchLocations(place: "27609", radius: 100, filter: $filter, first: 100) {
+      edges { node { id languages minAge maxAge } }
+    }
+  }`;
+  type Node = { id: string; languages: string[]; minAge: number | null; maxAge: number | null };
+  const nodes = async (filter: object): Promise<Node[]> =>
+    ((await api.gql(Q, { filter })).data?.searchLocations.edges ?? []).map((e: { node: Node }) => e.node);
+
+  it('keeps the locations offering care in at least one language asked for, and only those', async () => {
+    const all = await nodes({});
+    const spanish = await nodes({ languages: ['es'] });
+    expect(spanish.length).toBeGreaterThan(0);
+    expect(spanish.map((n) => n.id)).toEqual(all.filter((n) => n.languages.includes('es')).map((n) => n.id));
+    const unknown = await api.gql(Q, { filter: { languages: ['xx'] } });
+    expect(unknown.errors?.[0]?.message).toMatch(/Unknown languages code: xx/);
+  });
+
+  it('keeps the locations whose stated ages include the patient’s, counting unstated bounds as open', async () => {
+    const all = await nodes({});
+    const teen = await nodes({ age: 16 });
+    const fits = (n: Node) => (n.minAge ?? 0) <= 16 && (n.maxAge ?? 200) >= 16;
+    expect(teen.map((n) => n.id)).toEqual(all.filter(fits).map((n) => n.id));
+    expect(teen.length).toBeLessThan(all.length);
+    const bad = await api.gql(Q, { filter: { age: 200 } });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'age' });
+  });
+
+  it('names the languages a listing can offer', async () => {
+    const res = await api.gql(`{ languages { code name } }`);
+    expect(res.data?.languages).toEqual(expect.arrayContaining([{ code: 'es', name: 'Spanish' }]));
+  });
+});

@@ -16,12 +16,18 @@ const options = {
     { code: 'self_pay', name: 'Self-pay' },
     { code: 'aetna', name: 'Aetna' },
   ],
+  languages: [
+    { code: 'en', name: 'English' },
+    { code: 'es', name: 'Spanish' },
+  ],
 };
 
 const none: FilterValues = {
   conditions: [],
   routes: [],
   insurance: [],
+  languages: [],
+  age: null,
   acceptingOnly: false,
   telehealth: true,
 };
@@ -74,5 +80,26 @@ describe('the filters', () => {
     render(<Filters options={null} value={none} onChange={vi.fn()} />);
     expect(screen.getByRole('status')).toHaveTextContent('Loading filters');
     expect(screen.queryByRole('button', { name: /Clear/ })).not.toBeInTheDocument();
+  });
+
+  it('filters by a language of care, by its name', async () => {
+    const { onChange, user } = setup();
+    await user.click(screen.getByText('Language'));
+    const group = screen.getByRole('group', { name: /Language of care/ });
+    await user.click(within(group).getByRole('checkbox', { name: 'Spanish' }));
+    expect(onChange).toHaveBeenCalledWith({ ...none, languages: ['es'] });
+  });
+
+  it('applies the patient’s age when the field is left, and explains an age it cannot use', async () => {
+    const { onChange, user } = setup();
+    const age = screen.getByLabelText('Patient’s age');
+    await user.type(age, '16');
+    expect(onChange).not.toHaveBeenCalled();
+    await user.tab();
+    expect(onChange).toHaveBeenCalledWith({ ...none, age: 16 });
+    await user.clear(age);
+    await user.type(age, '200{Enter}');
+    expect(screen.getByText('Enter an age in whole years, 0 to 120.')).toBeInTheDocument();
+    expect(onChange).toHaveBeenCalledTimes(1);
   });
 });

@@ -76,17 +76,27 @@ describe('the location form and the API’s LocationInput', () => {
   it('sends only the routes ticked and the days open, with empty numbers as absent', () => {
     const v = toFormValues(choices, null);
     v.routes[2] = { code: 'oral', offered: true, priceUsd: '120.50', sessionMinutes: '' };
-    const input = toLocationInput({ ...v, typicalWaitDays: '', languages: 'EN, es' });
+    v.hours[2] = { open: true, opens: '10:00', closes: '16:00' };
+    const input = toLocationInput({ ...v, typicalWaitDays: '', languages: ['en', 'es'] });
     expect(input.routes).toEqual([{ route: 'oral', priceUsd: 120.5, sessionMinutes: null }]);
-    expect(input.hours.map((h) => h.day)).toEqual([1, 2, 3, 4, 5]);
+    expect(input.hours).toEqual([{ day: 2, opens: '10:00', closes: '16:00' }]);
     expect(input.typicalWaitDays).toBeNull();
     expect(input.languages).toEqual(['en', 'es']);
+  });
+
+  it('starts a new location with nothing stated: no hours, ages or languages nobody entered', () => {
+    const input = toLocationInput(toFormValues(choices, null));
+    expect(input.hours).toEqual([]);
+    expect(input.languages).toEqual([]);
+    expect(input.minAge ?? null).toBeNull();
+    expect(input.maxAge ?? null).toBeNull();
   });
 
   it('puts an error about the n-th route sent beside the route row it came from', () => {
     const v = toFormValues(choices, null);
     v.routes[0] = { ...v.routes[0], code: 'iv', offered: true, priceUsd: '1', sessionMinutes: '' };
     v.routes[2] = { ...v.routes[2], code: 'oral', offered: true, priceUsd: '-1', sessionMinutes: '' };
+    for (const day of [1, 2, 3]) v.hours[day] = { open: true, opens: '09:00', closes: '17:00' };
     expect(toFormPath(v, ['routes', 1, 'priceUsd'])).toEqual(['routes', 2, 'priceUsd']);
     // Monday is the first open day: the first period sent.
     expect(toFormPath(v, ['hours', 0, 'closes'])).toEqual(['hours', 1, 'closes']);

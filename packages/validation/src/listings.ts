@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { STATE_CODES } from './accounts.js';
+import { LANGUAGES } from './languages.js';
 
 /** Input rules for listings. Each message says what to enter instead. */
 export const optionalText = (what: string, max: number) =>
@@ -14,6 +15,9 @@ export const websiteField = z
   .string()
   .trim()
   .max(500, 'A web address has at most 500 characters.')
+  // People type "oakcityketamine.com": it means the https:// site. A scheme that is there is kept (and
+  // http:// is then refused below, with a message saying so).
+  .transform((v) => (v && !/^[a-z][a-z0-9+.-]*:/i.test(v) ? `https://${v.replace(/^\/+/, '')}` : v))
   .refine((v) => {
     if (!v) return true;
     try {
@@ -149,16 +153,17 @@ export const LocationInputSchema = z
       .max(365, 'The wait is at most 365 days.')
       .nullish()
       .transform((v) => v ?? null),
+    // Chosen from LANGUAGES by name. None chosen is "not stated": nothing is published that nobody entered.
     languages: z
       .array(
         z
           .string()
           .trim()
-          .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'Use language codes such as en or es.'),
+          .refine((code) => code in LANGUAGES, 'Choose languages from the list.'),
       )
       .max(30)
       .nullish()
-      .transform((v) => (v && v.length > 0 ? [...new Set(v)] : ['en'])),
+      .transform((v) => (v ? [...new Set(v)] : [])),
     minAge: ageField,
     maxAge: ageField,
     routes: z
@@ -198,6 +203,15 @@ export const LocationInputSchema = z
           path: ['servesStates'],
           message: 'Choose the states this program serves.',
         });
+      l.routes.forEach((r, i) => {
+        if (!TELEHEALTH_ROUTES.has(r.route))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['routes', i, 'route'],
+            message:
+              'A telehealth program can offer only routes taken at home: lozenges, oral ketamine or an at-home program.',
+          });
+      });
     } else {
       for (const [field, message] of [
         ['addressLine1', 'Enter the street address.'],
@@ -217,6 +231,13 @@ export const LocationInputSchema = z
     if (new Set(routes).size !== routes.length)
       ctx.addIssue({ code: 'custom', path: ['routes'], message: 'List each route once.' });
   });
+
+/**
+ * The routes a telehealth or at-home program can deliver: those a patient takes at home. IV and IM need a
+ * clinic's room and monitoring, and Spravato (intranasal esketamine) may be given only in a certified
+ * healthcare setting under its REMS.
+ */
+export const TELEHEALTH_ROUTES: ReadonlySet<string> = new Set(['lozenge', 'oral', 'at_home']);
 
 /** The reason a clinic is told when it is rejected or unpublished. */
 export const reasonField = z

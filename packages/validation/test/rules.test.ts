@@ -55,6 +55,18 @@ describe('the rules the API enforces and the forms check as you type', () => {
     );
   });
 
+  it('gives a website typed without a scheme https://', () => {
+    expect(ClinicInputSchema.parse({ name: 'Calm', website: 'calm.example.org/about' }).website).toBe(
+      'https://calm.example.org/about',
+    );
+    expect(ClinicInputSchema.parse({ name: 'Calm', website: 'www.calm.example.org' }).website).toBe(
+      'https://www.calm.example.org',
+    );
+    expect(messages(ClinicInputSchema.safeParse({ name: 'Calm', website: 'not a site' }))).toEqual({
+      website: 'Enter the full address of the website, starting with https://.',
+    });
+  });
+
   it('asks a street location for its address and a telehealth program for its states', () => {
     expect(Object.keys(messages(LocationInputSchema.safeParse({ name: 'Downtown' })))).toEqual([
       'addressLine1',
@@ -72,7 +84,7 @@ describe('the rules the API enforces and the forms check as you type', () => {
       name: 'Online',
       telehealth: true,
       servesStates: ['nc'],
-      routes: [{ route: 'iv', priceUsd: 449.99 }],
+      routes: [{ route: 'oral', priceUsd: 449.99 }],
       hours: [{ day: 1, opens: '17:00', closes: '09:00' }],
     });
     expect(messages(r)).toEqual({ 'hours.0.closes': 'A day closes after it opens.' });
@@ -80,9 +92,31 @@ describe('the rules the API enforces and the forms check as you type', () => {
       name: 'Online',
       telehealth: true,
       servesStates: ['nc'],
-      routes: [{ route: 'iv', priceUsd: 449.99 }],
+      routes: [{ route: 'at_home', priceUsd: 449.99 }],
     });
     expect(ok.routes[0]?.priceCents).toBe(44999);
     expect(ok.servesStates).toEqual(['NC']);
+  });
+
+  it('lets a telehealth program offer only the routes a patient takes at home', () => {
+    const r = LocationInputSchema.safeParse({
+      name: 'Online',
+      telehealth: true,
+      servesStates: ['NC'],
+      routes: [{ route: 'lozenge' }, { route: 'iv' }, { route: 'intranasal_esketamine' }],
+    });
+    expect(Object.keys(messages(r))).toEqual(['routes.1.route', 'routes.2.route']);
+    expect(messages(r)['routes.1.route']).toMatch(/only routes taken at home/);
+    // A street location may offer any of them.
+    expect(
+      LocationInputSchema.safeParse({
+        name: 'Downtown',
+        addressLine1: '1 Main St',
+        city: 'Raleigh',
+        state: 'NC',
+        postalCode: '27601',
+        routes: [{ route: 'iv' }, { route: 'intranasal_esketamine' }],
+      }).success,
+    ).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { languageName } from '@kapmap/validation';
 import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
@@ -43,18 +44,9 @@ export const ClinicQuery = graphql(`
 type ClinicLocation = NonNullable<ResultOf<typeof ClinicQuery>['clinic']>['locations'][number];
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
-
-function languageName(code: string): string {
-  try {
-    return languageNames.of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
-
 function ages(min: number | null | undefined, max: number | null | undefined): string {
-  if (min == null && max == null) return 'All ages';
+  // Nothing entered is "not stated": kapmap never publishes "all ages" for a clinic that did not say so.
+  if (min == null && max == null) return 'Not stated';
   if (max == null) return `${min} and older`;
   if (min == null) return `Up to ${max}`;
   return `${min} to ${max}`;
@@ -123,7 +115,7 @@ function LocationDetails({ l, highlighted }: { l: ClinicLocation; highlighted: b
         <dt>Ages</dt>
         <dd>{ages(l.minAge, l.maxAge)}</dd>
         <dt>Languages</dt>
-        <dd>{l.languages.length ? l.languages.map(languageName).join(', ') : 'Not listed'}</dd>
+        <dd>{l.languages.length ? l.languages.map(languageName).join(', ') : 'Not stated'}</dd>
         <dt>Conditions treated</dt>
         <dd>
           {l.acceptedConditions.length ? l.acceptedConditions.map((c) => c.name).join(', ') : 'Not listed'}
@@ -156,6 +148,7 @@ function LocationDetails({ l, highlighted }: { l: ClinicLocation; highlighted: b
           </tbody>
         </table>
       )}
+      {l.hours.length === 0 && !l.isTelehealth && <p className="muted">Opening hours: not stated.</p>}
       {l.hours.length > 0 && (
         <table className="hours">
           <caption>Opening hours (local time)</caption>

@@ -116,14 +116,17 @@ function Status({
         <p>Last confirmed {confirmed}.</p>
       )}
       <div className="actions">
-        <button
-          type="button"
-          className={clinic.notRecentlyConfirmed ? 'primary' : ''}
-          onClick={onConfirm}
-          disabled={confirming}
-        >
-          {confirming ? 'Confirming…' : 'Nothing has changed: confirm the listing'}
-        </button>
+        {/* A clinic with no locations has nothing to confirm yet: adding one comes first. */}
+        {clinic.locations.length > 0 && (
+          <button
+            type="button"
+            className={clinic.notRecentlyConfirmed ? 'primary' : ''}
+            onClick={onConfirm}
+            disabled={confirming}
+          >
+            {confirming ? 'Confirming…' : 'Nothing has changed: confirm the listing'}
+          </button>
+        )}
         <Link to={`/clinics/${clinic.id}`} className="button">
           Preview as the public sees it
         </Link>

@@ -1,4 +1,5 @@
-import { LocationInputSchema } from '@kapmap/validation';
+import { US_STATES } from '@kapmap/geo/states';
+import { LANGUAGES, LocationInputSchema, TELEHEALTH_ROUTES } from '@kapmap/validation';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { type FieldError, useForm } from 'react-hook-form';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -87,6 +88,14 @@ function LocationForm({
   });
   const { errors, isSubmitting } = form.formState;
   const telehealth = form.watch('telehealth');
+  // A telehealth program offers only routes taken at home: the others are unticked and not shown.
+  useEffect(() => {
+    if (!telehealth) return;
+    choices.routes.forEach((r, i) => {
+      if (!TELEHEALTH_ROUTES.has(r.code) && form.getValues(`routes.${i}.offered`))
+        form.setValue(`routes.${i}.offered`, false);
+    });
+  }, [telehealth, choices, form]);
   const coordinates = form.watch('coordinates');
   const routes = form.watch('routes');
   const hours = form.watch('hours');
@@ -162,10 +171,11 @@ function LocationForm({
         with no address patients visit
       </label>
       {telehealth ? (
-        <TextField
-          label="States served"
-          hint="Two-letter codes, separated by commas: NC, SC, VA."
-          registration={form.register('servesStates')}
+        <ChoiceGroup
+          legend="States served"
+          className="checks states"
+          options={Object.entries(US_STATES).map(([code, name]) => ({ value: code, label: name }))}
+          register={() => form.register('servesStates')}
           error={errors.servesStates as FieldError | undefined}
         />
       ) : (
@@ -292,18 +302,21 @@ function LocationForm({
             error={errors.maxAge}
           />
         </div>
-        <TextField
-          label="Languages spoken"
-          hint="Language codes, separated by commas: en, es."
-          registration={form.register('languages')}
+        <ChoiceGroup
+          legend="Languages care is offered in (none checked: not stated)"
+          options={Object.entries(LANGUAGES).map(([code, name]) => ({ value: code, label: name }))}
+          register={() => form.register('languages')}
           error={errors.languages as FieldError | undefined}
         />
       </fieldset>
       <fieldset>
         <legend>How ketamine is given here</legend>
         <GroupError error={errors.routes?.root} />
+        {telehealth && (
+          <p className="hint">A telehealth program offers only routes a patient takes at home.</p>
+        )}
         {choices.routes.map((r, i) => (
-          <div key={r.code} className="route-row">
+          <div key={r.code} className="route-row" hidden={telehealth && !TELEHEALTH_ROUTES.has(r.code)}>
             <label className="check">
               <input type="checkbox" {...form.register(`routes.${i}.offered`)} /> {r.name}
             </label>

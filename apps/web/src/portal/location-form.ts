@@ -41,14 +41,14 @@ export interface LocationFormValues {
   state: string;
   postalCode: string;
   coordinates: { lat: number; lng: number } | null;
-  servesStates: string;
+  servesStates: string[];
   phone: string;
   email: string;
   acceptingNewPatients: boolean;
   typicalWaitDays: string;
   minAge: string;
   maxAge: string;
-  languages: string;
+  languages: string[];
   routes: { code: string; offered: boolean; priceUsd: string; sessionMinutes: string }[];
   conditions: string[];
   services: string[];
@@ -70,7 +70,7 @@ export function toLocationInput(v: LocationFormValues) {
     name: v.name,
     telehealth: v.telehealth,
     ...(v.telehealth
-      ? { servesStates: list(v.servesStates) }
+      ? { servesStates: v.servesStates }
       : {
           addressLine1: v.addressLine1,
           addressLine2: v.addressLine2,
@@ -85,7 +85,7 @@ export function toLocationInput(v: LocationFormValues) {
     typicalWaitDays: num(v.typicalWaitDays),
     minAge: num(v.minAge),
     maxAge: num(v.maxAge),
-    languages: list(v.languages).map((l) => l.toLowerCase()),
+    languages: v.languages,
     routes: v.routes
       .filter((r) => r.offered)
       .map((r) => ({ route: r.code, priceUsd: num(r.priceUsd), sessionMinutes: num(r.sessionMinutes) })),
@@ -133,14 +133,14 @@ export function toFormValues(choices: Choices, l: EditableLocation | null): Loca
     state: l?.address?.state ?? '',
     postalCode: l?.address?.postalCode ?? '',
     coordinates: l?.coordinates ? { lat: l.coordinates.lat, lng: l.coordinates.lng } : null,
-    servesStates: (l?.servesStates ?? []).join(', '),
+    servesStates: l?.servesStates ?? [],
     phone: l?.phone ?? '',
     email: l?.email ?? '',
     acceptingNewPatients: l?.acceptingNewPatients ?? true,
     typicalWaitDays: text(l?.typicalWaitDays),
     minAge: text(l?.minAge),
     maxAge: text(l?.maxAge),
-    languages: (l?.languages ?? ['en']).join(', '),
+    languages: l?.languages ?? [],
     routes: choices.routes.map((r) => {
       const o = offered.get(r.code);
       return {
@@ -157,7 +157,8 @@ export function toFormValues(choices: Choices, l: EditableLocation | null): Loca
       const h = byDay.get(day);
       return h
         ? { open: true, opens: h.opens, closes: h.closes }
-        : { open: l ? false : day >= 1 && day <= 5, opens: '09:00', closes: '17:00' };
+        : // No day is open until someone says so: hours nobody entered are "not stated", never 9 to 5.
+          { open: false, opens: '09:00', closes: '17:00' };
     }),
   };
 }

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { filterCount, NO_FILTERS, type SearchState } from './url-state.js';
 
 export interface Option {
@@ -10,9 +10,17 @@ export interface FilterOptions {
   conditions: Option[];
   routes: Option[];
   insurancePayers: Option[];
+  languages: Option[];
 }
 
-type FilterKeys = 'conditions' | 'routes' | 'insurance' | 'acceptingOnly' | 'telehealth';
+type FilterKeys =
+  | 'conditions'
+  | 'routes'
+  | 'insurance'
+  | 'languages'
+  | 'age'
+  | 'acceptingOnly'
+  | 'telehealth';
 export type FilterValues = Pick<SearchState, FilterKeys>;
 
 export interface FiltersProps {
@@ -70,6 +78,55 @@ function CheckGroup({
         </ul>
       </fieldset>
     </details>
+  );
+}
+
+/** The patient's age: applied when the field is left or Enter is pressed, not on every keystroke. */
+function AgeFilter({ value, onChange }: { value: number | null; onChange: (age: number | null) => void }) {
+  const id = useId();
+  const hintId = useId();
+  const [text, setText] = useState(value === null ? '' : String(value));
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => setText(value === null ? '' : String(value)), [value]);
+  const apply = () => {
+    const t = text.trim();
+    if (t === '') {
+      setProblem(null);
+      if (value !== null) onChange(null);
+      return;
+    }
+    const n = Number(t);
+    if (!Number.isInteger(n) || n < 0 || n > 120) {
+      setProblem('Enter an age in whole years, 0 to 120.');
+      return;
+    }
+    setProblem(null);
+    if (n !== value) onChange(n);
+  };
+  return (
+    <div className="field age-filter">
+      <label htmlFor={id}>Patient’s age</label>
+      <input
+        id={id}
+        type="text"
+        inputMode="numeric"
+        maxLength={3}
+        value={text}
+        aria-describedby={hintId}
+        aria-invalid={problem ? true : undefined}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={apply}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            apply();
+          }
+        }}
+      />
+      <p id={hintId} className={problem ? 'field-error' : 'hint'}>
+        {problem ?? 'Leaves out clinics that do not see this age.'}
+      </p>
+    </div>
   );
 }
 
@@ -132,6 +189,15 @@ export function Filters({ options, value, onChange }: FiltersProps) {
             selected={value.insurance}
             onChange={(insurance) => set({ insurance })}
           />
+          <CheckGroup
+            title="Language"
+            legend="Language of care"
+            hint="Clinics that offer care in any language checked."
+            options={options.languages}
+            selected={value.languages}
+            onChange={(languages) => set({ languages })}
+          />
+          <AgeFilter value={value.age} onChange={(age) => set({ age })} />
         </div>
       )}
     </section>

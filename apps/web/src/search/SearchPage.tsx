@@ -11,8 +11,8 @@ import { FilterSheet } from './FilterSheet.js';
 import { Filters } from './Filters.js';
 import {
   FilterOptionsQuery,
-  PickedLocationQuery,
   NearestBeyondQuery,
+  PickedLocationQuery,
   PlaceSuggestionsQuery,
   SearchListQuery,
   SearchPointsQuery,
@@ -366,7 +366,11 @@ export function SearchPage() {
                       {!state.telehealth && (
                         <>
                           {' '}
-                          <button type="button" className="link" onClick={() => go({ ...state, telehealth: true })}>
+                          <button
+                            type="button"
+                            className="link"
+                            onClick={() => go({ ...state, telehealth: true })}
+                          >
                             Show them
                           </button>
                         </>

@@ -49,6 +49,7 @@ export const FilterOptionsQuery = graphql(`
     conditions { code name }
     routes { code name }
     insurancePayers { code name }
+    languages { code name }
   }
 `);
 

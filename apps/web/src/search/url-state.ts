@@ -25,6 +25,10 @@ export interface SearchState {
   conditions: string[];
   routes: string[];
   insurance: string[];
+  /** Language codes: a location must offer care in one. */
+  languages: string[];
+  /** The patient's age, to leave out locations that do not serve it. */
+  age: number | null;
   /** Only locations taking new patients. */
   acceptingOnly: boolean;
   /** List telehealth programs for the searcher's state. */
@@ -40,6 +44,8 @@ export const EMPTY_SEARCH: SearchState = {
   conditions: [],
   routes: [],
   insurance: [],
+  languages: [],
+  age: null,
   acceptingOnly: false,
   telehealth: true,
   selected: null,
@@ -65,6 +71,11 @@ function parseNear(value: string | null): LatLng | null {
   return { lat, lng };
 }
 
+function parseAge(value: string | null): number | null {
+  const n = Number(value);
+  return value && Number.isInteger(n) && n >= 0 && n <= 120 ? n : null;
+}
+
 export function parseSearch(params: URLSearchParams): SearchState {
   const radius = Number(params.get('radius'));
   const near = parseNear(params.get('near'));
@@ -77,6 +88,8 @@ export function parseSearch(params: URLSearchParams): SearchState {
     conditions: list(params.get('conditions')),
     routes: list(params.get('routes')),
     insurance: list(params.get('insurance')),
+    languages: list(params.get('languages')),
+    age: parseAge(params.get('age')),
     acceptingOnly: params.get('accepting') === '1',
     telehealth: params.get('telehealth') !== '0',
     selected: params.get('selected') || null,
@@ -93,6 +106,8 @@ export function toSearchParams(s: SearchState): URLSearchParams {
   if (s.conditions.length) p.set('conditions', s.conditions.join(','));
   if (s.routes.length) p.set('routes', s.routes.join(','));
   if (s.insurance.length) p.set('insurance', s.insurance.join(','));
+  if (s.languages.length) p.set('languages', s.languages.join(','));
+  if (s.age !== null) p.set('age', String(s.age));
   if (s.acceptingOnly) p.set('accepting', '1');
   if (!s.telehealth) p.set('telehealth', '0');
   if (s.selected) p.set('selected', s.selected);
@@ -106,11 +121,20 @@ export const NO_FILTERS = {
   conditions: [],
   routes: [],
   insurance: [],
+  languages: [],
+  age: null,
   acceptingOnly: false,
 } satisfies Partial<SearchState>;
 
-export const filterCount = (s: Pick<SearchState, 'conditions' | 'routes' | 'insurance' | 'acceptingOnly'>) =>
-  s.conditions.length + s.routes.length + s.insurance.length + (s.acceptingOnly ? 1 : 0);
+export const filterCount = (
+  s: Pick<SearchState, 'conditions' | 'routes' | 'insurance' | 'languages' | 'age' | 'acceptingOnly'>,
+) =>
+  s.conditions.length +
+  s.routes.length +
+  s.insurance.length +
+  s.languages.length +
+  (s.age !== null ? 1 : 0) +
+  (s.acceptingOnly ? 1 : 0);
 
 /** The variables of both search operations (list and map points). */
 export function searchVariables(s: SearchState) {
@@ -122,6 +146,8 @@ export function searchVariables(s: SearchState) {
       conditions: s.conditions,
       routes: s.routes,
       insurance: s.insurance,
+      languages: s.languages,
+      age: s.age,
       acceptingNewPatients: s.acceptingOnly ? true : null,
     },
   };

@@ -1,3 +1,4 @@
+import { LANGUAGES } from '@kapmap/validation';
 import { builder } from '../../graphql/builder.js';
 import { capped, REFERENCE_CAP } from '../../graphql/limits.js';
 
@@ -84,3 +85,23 @@ builder.queryFields((t) => ({
       ctx.db.query.insurancePayers.findMany(query({ orderBy: { sortOrder: 'asc' }, limit: REFERENCE_CAP })),
   }),
 }));
+
+/** A language a location can offer care in: the names clinics choose from and patients filter by. */
+const Language = builder.objectRef<{ code: string; name: string }>('Language').implement({
+  description: 'A language care is offered in.',
+  fields: (t) => ({
+    code: t.exposeString('code', { description: 'ISO 639-1 (or 639-3 where there is none): en, es, ase.' }),
+    name: t.exposeString('name', { description: 'In English: Spanish, American Sign Language.' }),
+  }),
+});
+
+const LANGUAGE_LIST = Object.entries(LANGUAGES).map(([code, name]) => ({ code, name }));
+
+builder.queryField('languages', (t) =>
+  t.field({
+    type: [Language],
+    ...capped(REFERENCE_CAP),
+    description: 'Every language a listing can name, most spoken in the US first.',
+    resolve: () => LANGUAGE_LIST.slice(0, REFERENCE_CAP),
+  }),
+);

@@ -1,5 +1,6 @@
 import type { locations } from '@kapmap/db/schema';
 import { type DistanceUnit, fromMeters, PlaceNotFoundError, type ResolvedPlace, toMeters } from '@kapmap/geo';
+import { LANGUAGES } from '@kapmap/validation';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -57,6 +58,12 @@ const LocationFilterInput = builder.inputType('LocationFilter', {
     insurance: t.stringList({ description: 'Payer codes: a location must accept at least one.' }),
     acceptingNewPatients: t.boolean({
       description: 'Only locations that are (true) or are not (false) taking new patients.',
+    }),
+    languages: t.stringList({
+      description: 'Language codes (see Query.languages): a location must offer care in at least one.',
+    }),
+    age: t.int({
+      description: 'The patient’s age in years, 0 to 120: drops locations whose stated ages leave it out.',
     }),
     text: t.string({ description: 'Matches part of the clinic’s or the location’s name, ignoring case.' }),
   }),
@@ -275,6 +282,15 @@ function checkCodes(
   return codes;
 }
 
+const LANGUAGE_CODES = new Set(Object.keys(LANGUAGES));
+
+function checkAge(age: number | null | undefined): number | null {
+  if (age == null) return null;
+  if (age < 0 || age > 120)
+    throw badUserInput('An age is a whole number of years from 0 to 120.', 'filter', 'filter.age');
+  return age;
+}
+
 builder.queryField('searchLocations', (t) =>
   t.field({
     type: LocationSearchConnection,
@@ -310,6 +326,8 @@ builder.queryField('searchLocations', (t) =>
         routes: checkCodes(f?.routes, codes.routes, 'routes'),
         insurance: checkCodes(f?.insurance, codes.insurance, 'insurance'),
         acceptingNewPatients: f?.acceptingNewPatients ?? null,
+        languages: checkCodes(f?.languages, LANGUAGE_CODES, 'languages'),
+        age: checkAge(f?.age),
         text: text ? text : null,
       };
 

@@ -30,6 +30,10 @@ export interface LocationFilter {
   /** A location must accept at least one. */
   insurance: string[];
   acceptingNewPatients: boolean | null;
+  /** A location must offer care in at least one (ISO 639-1 codes). */
+  languages: string[];
+  /** The patient's age in years: a location whose stated ages leave it out is dropped (unstated bounds pass). */
+  age: number | null;
   /** Case-insensitive substring of the clinic's or the location's name. */
   text: string | null;
 }
@@ -97,6 +101,19 @@ export function filterSql(t: LocationsRef, filter: LocationFilter): SQL {
   }
   if (filter.acceptingNewPatients !== null) {
     parts.push(sql`${t.acceptingNewPatients} = ${filter.acceptingNewPatients}`);
+  }
+  if (filter.languages.length > 0) {
+    parts.push(
+      sql`${t.languages} && ARRAY[${sql.join(
+        filter.languages.map((l) => sql`${l}`),
+        sql`, `,
+      )}]::text[]`,
+    );
+  }
+  if (filter.age !== null) {
+    parts.push(
+      sql`(${t.minAge} IS NULL OR ${t.minAge} <= ${filter.age}) AND (${t.maxAge} IS NULL OR ${t.maxAge} >= ${filter.age})`,
+    );
   }
   return sql.join(parts, sql` AND `);
 }
