@@ -605,7 +605,7 @@ describe('locations with referrals', () => {
     await sent(w.provider, w.locA2);
     const res = await w.adminA.gql(`mutation ($id: ID!) { deleteLocation(id: $id) }`, { id: w.locA2 });
     expect(res.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' } });
-    expect(res.errors?.[0]?.message).toMatch(/not accepting new patients instead/);
+    expect(res.errors?.[0]?.message).toMatch(/Close it instead/);
   });
 });
 
@@ -652,5 +652,52 @@ describe('reaching a referral', () => {
       'Query.referralInbox',
       'Query.sentReferrals',
     ]);
+  });
+});
+
+describe('closing a location that has referrals', () => {
+  it('takes it out of search and the public page, keeps its referrals readable, and reopens it', async () => {
+    const id = await sent(w.provider, w.locA2);
+    const SEARCH = `{ searchLocations(place: "27513", radius: 50, first: 100) { edges { node { id } } } }`;
+    const found = async () =>
+      ((await api.gql(SEARCH)).data?.searchLocations.edges ?? []).some(
+        (e: { node: { id: string } }) => e.node.id === w.locA2,
+      );
+    expect(await found()).toBe(true);
+
+    // It cannot be deleted: its referrals must keep it. The refusal says what to do instead.
+    const del = await w.adminA.gql(`mutation ($id: ID!) { deleteLocation(id: $id) }`, { id: w.locA2 });
+    expect(del.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' } });
+    expect(del.errors?.[0]?.message).toMatch(/Close it instead/);
+
+    // Staff may not close it; its clinic's admin may.
+    const CLOSE = `mutation ($id: ID!) { closeLocation(id: $id) { id closedAt } }`;
+    expect((await w.staffA.gql(CLOSE, { id: w.locA2 })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const closed = await w.adminA.gql(CLOSE, { id: w.locA2 });
+    expect(closed.data?.closeLocation.closedAt).toMatch(/^\d{4}-/);
+    expect(await found()).toBe(false);
+    expect(
+      (await api.gql(`query ($id: ID!) { location(id: $id) { id } }`, { id: w.locA2 })).data?.location,
+    ).toBeNull();
+    const page = await api.gql(`query ($id: ID!) { clinic(id: $id) { locations { id } } }`, {
+      id: w.clinicA,
+    });
+    expect(page.errors).toBeUndefined();
+    expect(page.data?.clinic.locations.map((l: { id: string }) => l.id)).not.toContain(w.locA2);
+
+    // Both sides still read the referral and where it was sent.
+    const READ = `query ($id: ID!) { referral(id: $id) { status location { id name closedAt acceptingNewPatients acceptedConditions { code } offeredRoutes { route { code } } acceptedInsurance { code } } } }`;
+    const r0 = await w.provider.gql(READ, { id });
+    expect(r0.errors).toBeUndefined();
+    const mine = await w.provider.gql(READ, { id });
+    expect(mine.data?.referral.location).toMatchObject({ id: w.locA2, closedAt: expect.any(String) });
+    // (the clinic opening it is its receipt)
+    expect((await w.staffA.gql(READ, { id })).data?.referral.status).toBe('RECEIVED');
+    // No new referral goes to a closed location.
+    const another = await w.provider.gql(SEND, { input: referralInput(w.locA2) });
+    expect(another.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+
+    await w.adminA.gql(`mutation ($id: ID!) { reopenLocation(id: $id) { id closedAt } }`, { id: w.locA2 });
+    expect(await found()).toBe(true);
   });
 });

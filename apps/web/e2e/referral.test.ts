@@ -221,4 +221,32 @@ describe.runIf(run)('a referral around the loop, end to end in Chromium', () => 
     expect(await staff.content()).not.toContain('PHQ-9');
     await expectAccessible(staff, 'the support view of a referral');
   });
+
+  it('lets the clinic close a location that has referrals: out of search, its referral kept', async () => {
+    await staff.getByRole('button', { name: /Sign out/ }).click();
+    await staff.getByRole('link', { name: 'Sign in' }).click();
+    await staff.getByLabel('Email').fill('stella@oakcity.example');
+    await staff.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await staff.getByRole('button', { name: 'Sign in' }).click();
+    await staff.getByRole('link', { name: 'Your clinics' }).first().click();
+    await staff.getByRole('link', { name: CLINIC }).first().click();
+    await staff.getByRole('heading', { name: CLINIC, level: 1 }).waitFor();
+    staff.on('dialog', (d) => void d.accept());
+    const site = staff.locator('li', { hasText: 'North Hills (fictional)' }).first();
+    // Removing it is refused, and the refusal appears beside it, where the click was.
+    await site.getByRole('button', { name: /^Remove/ }).click();
+    await site
+      .getByRole('alert')
+      .filter({ hasText: /Close it instead/ })
+      .waitFor();
+    await site.getByRole('button', { name: /^Close/ }).click();
+    await site.getByText('Closed: not in search or on the map').waitFor();
+
+    await provider.goto(`${app.url}/?place=27609`);
+    await provider.locator('ol[aria-label="Clinics, nearest first"] > li').first().waitFor();
+    expect(await provider.getByText('North Hills (fictional)').count()).toBe(0);
+    await provider.goto(referralUrl);
+    await provider.getByRole('heading', { name: 'Morgan Fictional-Patient', level: 1 }).waitFor();
+    expect(await provider.locator('.referral-head .badge').textContent()).toBe('Scheduled');
+  });
 });

@@ -78,6 +78,11 @@ export const locations = pgTable(
      * `listed`), so the search filters on a column of the row instead of probing clinics row by row.
      */
     listed: boolean('listed').notNull().default(false),
+    /**
+     * When the clinic closed this location: it leaves search, the map and its clinic's public page, and keeps
+     * its referrals (and their history). `listed` is false from then on (the triggers see to it).
+     */
+    closedAt: timestamp('closed_at', { withTimezone: true }),
     /** Telehealth and at-home programs: the USPS codes of the states they serve. */
     servesStates: text('serves_states').array().notNull().default(sql`'{}'::text[]`),
     phone: text('phone'),

@@ -20,7 +20,7 @@ export const ClinicPortalQuery = graphql(`
       id name description website phone email
       viewerRole verification published rejectionReason verified
       lastConfirmedAt notRecentlyConfirmed
-      locations { id name isTelehealth servesStates acceptingNewPatients address { line1 city state postalCode } }
+      locations { id name isTelehealth servesStates acceptingNewPatients closedAt address { line1 city state postalCode } }
       members { role since user { id displayName email } }
       pendingInvitations { id email role expiresAt }
       reports(open: true) { id what contact createdAt location { name } }
@@ -45,6 +45,13 @@ const Invite = graphql(`
     inviteClinicMember(clinicId: $clinicId, email: $email, role: $role) { id }
   }
 `);
+const CloseLocation = graphql(`
+  mutation CloseLocation($id: ID!) { closeLocation(id: $id) { id closedAt } }
+`);
+const ReopenLocation = graphql(`
+  mutation ReopenLocation($id: ID!) { reopenLocation(id: $id) { id closedAt } }
+`);
+
 const RemoveMember = graphql(`
   mutation RemoveClinicMember($clinicId: ID!, $userId: ID!) { removeClinicMember(clinicId: $clinicId, userId: $userId) }
 `);
@@ -284,7 +291,11 @@ export function ClinicPortalPage() {
   const [confirmState, confirm] = useMutation(ConfirmListing);
   const [, updateClinic] = useMutation(UpdateClinic);
   const [, deleteLocation] = useMutation(DeleteLocation);
+  const [, closeLocation] = useMutation(CloseLocation);
+  const [, reopenLocation] = useMutation(ReopenLocation);
   const [alert, setAlert] = useState<string | null>(null);
+  /** A refusal about one location, shown beside it, where the person clicked. */
+  const [locationProblem, setLocationProblem] = useState<{ id: string; message: string } | null>(null);
   const clinic = result.data?.clinic;
   const refresh = () => reexecute({ requestPolicy: 'network-only' });
 
@@ -308,7 +319,20 @@ export function ClinicPortalPage() {
   async function removeLocation(locationId: string, name: string) {
     if (!window.confirm(`Remove ${name} from the listing? Patients will no longer find it.`)) return;
     const res = await deleteLocation({ id: locationId });
-    setAlert(res.error ? serverProblem(res.error).message : null);
+    setLocationProblem(res.error ? { id: locationId, message: serverProblem(res.error).message } : null);
+    refresh();
+  }
+
+  async function setClosed(locationId: string, name: string, close: boolean) {
+    if (
+      close &&
+      !window.confirm(
+        `Close ${name}? It leaves search and the map at once. Its referrals stay, and you can reopen it.`,
+      )
+    )
+      return;
+    const res = close ? await closeLocation({ id: locationId }) : await reopenLocation({ id: locationId });
+    setLocationProblem(res.error ? { id: locationId, message: serverProblem(res.error).message } : null);
     refresh();
   }
 
@@ -381,16 +405,31 @@ export function ClinicPortalPage() {
                     : `Telehealth: ${l.servesStates.join(', ')}`}
                   {!l.acceptingNewPatients && ' · not taking new patients'}
                 </span>
+                {l.closedAt && <span className="badge muted">Closed: not in search or on the map</span>}
                 {isAdmin && (
                   <>
                     {' '}
                     <Link to={`/portal/locations/${l.id}`}>
                       Edit<span className="visually-hidden"> {l.name}</span>
                     </Link>{' '}
+                    {l.closedAt ? (
+                      <button type="button" className="link" onClick={() => setClosed(l.id, l.name, false)}>
+                        Reopen<span className="visually-hidden"> {l.name}</span>
+                      </button>
+                    ) : (
+                      <button type="button" className="link" onClick={() => setClosed(l.id, l.name, true)}>
+                        Close<span className="visually-hidden"> {l.name}</span>
+                      </button>
+                    )}{' '}
                     <button type="button" className="link" onClick={() => removeLocation(l.id, l.name)}>
                       Remove<span className="visually-hidden"> {l.name}</span>
                     </button>
                   </>
+                )}
+                {locationProblem?.id === l.id && (
+                  <p className="field-error" role="alert">
+                    {locationProblem.message}
+                  </p>
                 )}
               </li>
             ))}

@@ -1,7 +1,7 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../../graphql/builder.js';
 import { capped } from '../../graphql/limits.js';
-import { isUuid, mayViewClinic, visibleClinics } from '../../graphql/visibility.js';
+import { isUuid, mayViewClinic, visibleClinics, visibleLocations } from '../../graphql/visibility.js';
 
 /** A clinic keeps at most this many locations: every list of them, and every query's cost, is bounded by it. */
 export const MAX_LOCATIONS_PER_CLINIC = 100;
@@ -36,7 +36,12 @@ export const Clinic = builder.drizzleNode('clinics', {
     locations: t.relation('locations', {
       description: `Its sites: street locations first, then telehealth programs, each by name. A clinic has at most ${MAX_LOCATIONS_PER_CLINIC}.`,
       ...capped(MAX_LOCATIONS_PER_CLINIC),
-      query: { orderBy: { kind: 'asc', name: 'asc', id: 'asc' }, limit: MAX_LOCATIONS_PER_CLINIC },
+      // Closed locations only for their clinic's members (and platform admins): the public page leaves them out.
+      query: (_args, ctx) => ({
+        where: visibleLocations(ctx),
+        orderBy: { kind: 'asc', name: 'asc', id: 'asc' },
+        limit: MAX_LOCATIONS_PER_CLINIC,
+      }),
     }),
   }),
 });

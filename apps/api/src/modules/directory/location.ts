@@ -133,6 +133,12 @@ export const Location = builder.drizzleNode('locations', {
       query: { orderBy: { sortOrder: 'asc' }, limit: REFERENCE_CAP },
     }),
     acceptingNewPatients: t.exposeBoolean('acceptingNewPatients'),
+    closedAt: t.expose('closedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'When its clinic closed it: only its clinic and the parties to its referrals still see it.',
+    }),
     typicalWaitDays: t.exposeInt('typicalWaitDays', {
       nullable: true,
       description: 'Typical wait for a first appointment, in days.',

@@ -40,7 +40,9 @@ export type ListingAction =
   | 'clinic.unpublish'
   | 'location.create'
   | 'location.update'
-  | 'location.delete';
+  | 'location.delete'
+  | 'location.close'
+  | 'location.reopen';
 
 /** Records one change to a listing: in the caller's transaction, so the change and its record stand or fall together. */
 export async function recordChange(

@@ -20,7 +20,7 @@ export const ListingChange = builder.drizzleObject('listingChanges', {
     id: t.exposeID('id'),
     action: t.exposeString('action', {
       description:
-        'clinic.create, clinic.update, clinic.confirm, clinic.verify, clinic.reject, clinic.unpublish, location.create, location.update, location.delete.',
+        'clinic.create, clinic.update, clinic.confirm, clinic.verify, clinic.reject, clinic.unpublish, location.create, location.update, location.delete, location.close, location.reopen.',
     }),
     at: t.expose('at', { type: 'DateTime' }),
     locationId: t.globalID({

@@ -10,7 +10,7 @@ import {
 } from '@kapmap/db/schema';
 import { haversineMeters } from '@kapmap/geo';
 import { LocationInputSchema, MAX_PIN_DISTANCE_KM } from '@kapmap/validation';
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq, isNotNull, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Context } from '../../context.js';
 import { builder } from '../../graphql/builder.js';
@@ -391,7 +391,7 @@ builder.mutationField('deleteLocation', (t) =>
       if (referred)
         throw coded(
           'CONFLICT',
-          'Patients have been referred to this location, and their referrals must keep it. Mark it as not accepting new patients instead.',
+          'Patients have been referred to this location, and their referrals must keep it. Close it instead: it leaves search and the map, and its referrals stay.',
         );
       await ctx.db.transaction(async (tx) => {
         const before = await currentListing(tx, id);
@@ -411,3 +411,49 @@ builder.mutationField('deleteLocation', (t) =>
     },
   }),
 );
+
+/** Closes or reopens a location, recorded in the listing's history. */
+async function setClosed(ctx: Context, rawId: string, closed: boolean): Promise<string> {
+  const { id, clinicId } = await locationForAdmin(ctx, rawId);
+  await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(locations)
+      .set({ closedAt: closed ? new Date() : null, updatedAt: new Date() })
+      .where(and(eq(locations.id, id), closed ? isNull(locations.closedAt) : isNotNull(locations.closedAt)))
+      .returning({ id: locations.id });
+    if (!row) return; // already as asked: nothing to record
+    await recordChange(tx, {
+      clinicId,
+      locationId: id,
+      actorId: viewerOf(ctx).userId,
+      action: closed ? 'location.close' : 'location.reopen',
+    });
+  });
+  return id;
+}
+
+builder.mutationFields((t) => ({
+  closeLocation: t.drizzleField({
+    type: Location,
+    authScopes: { signedIn: true },
+    description:
+      'Closes a location (its clinic’s admins): it leaves search, the map and the public clinic page at once, ' +
+      'and keeps its referrals, which both sides can still read and close. Closing a closed one changes nothing.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const id = await setClosed(ctx, String(args.id), true);
+      return ctx.db.query.locations.findFirst(query({ where: { id } })).then(found);
+    },
+  }),
+  reopenLocation: t.drizzleField({
+    type: Location,
+    authScopes: { signedIn: true },
+    description:
+      'Reopens a closed location (its clinic’s admins): listed again while its clinic is published.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const id = await setClosed(ctx, String(args.id), false);
+      return ctx.db.query.locations.findFirst(query({ where: { id } })).then(found);
+    },
+  }),
+}));
