@@ -115,6 +115,36 @@ describe('a clinic keeping its own listing', () => {
     expect(await api.db.db.select({ id: locations.id }).from(locations)).toHaveLength(before.length);
   });
 
+  it('gives a platform admin what verification needs, and nobody outside the clinic', async () => {
+    const input = {
+      name: 'Verification Sample Clinic (fictional)',
+      licenseNumber: 'NC-0042',
+      licenseState: 'nc',
+      medicalDirector: 'Dr. Dana Fictional',
+      organizationNpi: '1245319599',
+    };
+    const made = await owner.gql(CREATE_CLINIC, { input });
+    expect(made.errors).toBeUndefined();
+    const id = made.data?.createClinic.id;
+    const queue = await admin.gql(
+      `{ clinicsAwaitingVerification { id submittedAt submittedBy licenseNumber licenseState medicalDirector organizationNpi } }`,
+    );
+    const mine = queue.data?.clinicsAwaitingVerification.find((c: { id: string }) => c.id === id);
+    expect(mine).toMatchObject({
+      licenseNumber: 'NC-0042',
+      licenseState: 'NC',
+      medicalDirector: 'Dr. Dana Fictional',
+      organizationNpi: '1245319599',
+      submittedBy: expect.stringMatching(/<.+@.+>$/),
+      submittedAt: expect.stringMatching(/^\d{4}-/),
+    });
+    const bad = await owner.gql(CREATE_CLINIC, { input: { ...input, organizationNpi: '1245319590' } });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'organizationNpi' });
+    const stranger = await signedUp(api, 'outsider@example.org');
+    const peek = await stranger.gql(`query ($id: ID!) { clinic(id: $id) { licenseNumber } }`, { id });
+    expect(peek.data?.clinic?.licenseNumber ?? null).toBeNull();
+  });
+
   it('appears in public search at the right place once a platform admin verifies it', async () => {
     expect((await api.gql(SEARCH, { place: '27609' })).data?.searchLocations.totalCount).toBe(0);
     const queue = await admin.gql(`{ clinicsAwaitingVerification { id name } }`);

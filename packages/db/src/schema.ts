@@ -46,6 +46,13 @@ export const clinics = pgTable('clinics', {
   lastConfirmedAt: timestamp('last_confirmed_at', { withTimezone: true }),
   /** Why a platform admin rejected the clinic: shown to its admins. */
   rejectionReason: text('rejection_reason'),
+  /** What verification checks, seen only by the clinic's members and platform admins. */
+  licenseNumber: text('license_number'),
+  /** USPS code of the state that issued the license. */
+  licenseState: text('license_state'),
+  medicalDirector: text('medical_director'),
+  /** The organization's NPI (type 2), ten digits with a Luhn check digit. */
+  organizationNpi: text('organization_npi'),
   ...timestamps,
 });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STATE_CODES } from './accounts.js';
+import { npiField, STATE_CODES, stateField } from './accounts.js';
 import { LANGUAGES } from './languages.js';
 
 /** Input rules for listings. Each message says what to enter instead. */
@@ -52,12 +52,24 @@ export const optionalEmailField = z
   .nullish()
   .transform((v) => (v ? v : null));
 
+/** An empty optional field is absent; otherwise it must pass its rule. */
+const blankToNull = z
+  .string()
+  .trim()
+  .nullish()
+  .transform((v) => (v ? v : null));
+
 export const ClinicInputSchema = z.object({
   name: z.string().trim().min(2, 'Enter the clinic’s name.').max(200, 'The name has at most 200 characters.'),
   description: optionalText('The description', 2000),
   website: websiteField,
   phone: phoneField,
   email: optionalEmailField,
+  // What a platform admin checks before publishing: the license, who directs the care, the organization.
+  licenseNumber: optionalText('The license number', 60),
+  licenseState: blankToNull.pipe(stateField.nullable()),
+  medicalDirector: optionalText('The medical director’s name', 200),
+  organizationNpi: blankToNull.pipe(npiField.nullable()),
 });
 
 /** A pin dragged further than this from its ZIP code's center is more likely a slip than the address. */

@@ -120,3 +120,30 @@ describe('the rules the API enforces and the forms check as you type', () => {
     ).toBe(true);
   });
 });
+
+describe('what verification needs', () => {
+  it('takes a license with its state, a medical director and an organization NPI, each checked', async () => {
+    const { ClinicInputSchema: S } = await import('../src/index.js');
+    expect(
+      S.parse({
+        name: 'Calm',
+        licenseNumber: ' MC-12345 ',
+        licenseState: 'nc',
+        medicalDirector: 'Dr. Fictional Director',
+        organizationNpi: '1245319599',
+      }),
+    ).toMatchObject({
+      licenseNumber: 'MC-12345',
+      licenseState: 'NC',
+      medicalDirector: 'Dr. Fictional Director',
+      organizationNpi: '1245319599',
+    });
+    expect(S.parse({ name: 'Calm', licenseState: '', organizationNpi: '  ' })).toMatchObject({
+      licenseState: null,
+      organizationNpi: null,
+    });
+    const bad = S.safeParse({ name: 'Calm', licenseState: 'ZZ', organizationNpi: '1245319590' });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues.map((i) => i.path.join('.'))).toEqual(['licenseState', 'organizationNpi']);
+  });
+});

@@ -15,6 +15,7 @@ const AdminQuery = graphql(`
     clinicsAwaitingVerification {
       id name website phone email
       lastConfirmedAt submittedAt submittedBy
+      licenseNumber licenseState medicalDirector organizationNpi
       locations { id name isTelehealth servesStates address { line1 city state postalCode } }
     }
     providersAwaitingVerification { userId name npi practice specialty state registeredAt }
@@ -85,6 +86,31 @@ export function AdminPage({ viewer }: { viewer: Viewer }) {
                 <p className="muted">
                   {[c.website, c.phone, c.email].filter(Boolean).join(' · ') || 'No contact details'}
                 </p>
+                <dl className="details">
+                  <dt>State license</dt>
+                  <dd>
+                    {c.licenseNumber
+                      ? `${c.licenseNumber}${c.licenseState ? ` (${c.licenseState})` : ''}`
+                      : 'Not given'}
+                  </dd>
+                  <dt>Medical director</dt>
+                  <dd>{c.medicalDirector ?? 'Not given'}</dd>
+                  <dt>Organization NPI</dt>
+                  <dd>
+                    {c.organizationNpi ? (
+                      <a
+                        href={`https://npiregistry.cms.hhs.gov/provider-view/${c.organizationNpi}`}
+                        target="_blank"
+                        rel="noopener noreferrer"
+                      >
+                        {c.organizationNpi}
+                        <span className="visually-hidden"> (opens the NPI registry in a new tab)</span>
+                      </a>
+                    ) : (
+                      'Not given'
+                    )}
+                  </dd>
+                </dl>
                 <ul>
                   {c.locations.map((l) => (
                     <li key={l.id}>

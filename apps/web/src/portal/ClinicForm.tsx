@@ -11,9 +11,23 @@ export interface ClinicValues {
   website: string;
   phone: string;
   email: string;
+  licenseNumber: string;
+  licenseState: string;
+  medicalDirector: string;
+  organizationNpi: string;
 }
 
-export const emptyClinic: ClinicValues = { name: '', description: '', website: '', phone: '', email: '' };
+export const emptyClinic: ClinicValues = {
+  name: '',
+  description: '',
+  website: '',
+  phone: '',
+  email: '',
+  licenseNumber: '',
+  licenseState: '',
+  medicalDirector: '',
+  organizationNpi: '',
+};
 
 /** A clinic's public profile, checked as you type with the API's own rules. */
 export function ClinicForm({
@@ -82,6 +96,41 @@ export function ClinicForm({
         registration={form.register('email')}
         error={errors.email}
       />
+      <fieldset>
+        <legend>For verification</legend>
+        <p className="hint">
+          A kapmap admin checks these before the listing is published. Only your team and kapmap’s admins see
+          them.
+        </p>
+        <div className="row">
+          <TextField
+            label="State license number"
+            registration={form.register('licenseNumber')}
+            error={errors.licenseNumber}
+          />
+          <TextField
+            label="License state"
+            hint="Two letters: NC."
+            maxLength={2}
+            registration={form.register('licenseState')}
+            error={errors.licenseState}
+          />
+        </div>
+        <TextField
+          label="Medical director"
+          hint="The physician who directs the clinic’s care."
+          registration={form.register('medicalDirector')}
+          error={errors.medicalDirector}
+        />
+        <TextField
+          label="Organization NPI"
+          hint="The clinic’s own (type 2) NPI, 10 digits."
+          inputMode="numeric"
+          maxLength={10}
+          registration={form.register('organizationNpi')}
+          error={errors.organizationNpi}
+        />
+      </fieldset>
       <div className="actions">
         <button type="submit" className="primary" disabled={isSubmitting}>
           {isSubmitting ? 'Saving…' : submitLabel}
@@ -104,5 +153,9 @@ export function clinicInput(v: ClinicValues) {
     website: v.website.trim() || null,
     phone: v.phone.trim() || null,
     email: v.email.trim() || null,
+    licenseNumber: v.licenseNumber.trim() || null,
+    licenseState: v.licenseState.trim().toUpperCase() || null,
+    medicalDirector: v.medicalDirector.trim() || null,
+    organizationNpi: v.organizationNpi.trim() || null,
   };
 }

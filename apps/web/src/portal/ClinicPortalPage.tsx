@@ -18,6 +18,7 @@ export const ClinicPortalQuery = graphql(`
   query ClinicPortal($id: ID!) {
     clinic(id: $id) {
       id name description website phone email
+      licenseNumber licenseState medicalDirector organizationNpi
       viewerRole verification published rejectionReason verified
       lastConfirmedAt notRecentlyConfirmed
       locations { id name isTelehealth servesStates acceptingNewPatients closedAt address { line1 city state postalCode } }
@@ -378,6 +379,10 @@ export function ClinicPortalPage() {
               website: clinic.website ?? '',
               phone: clinic.phone ?? '',
               email: clinic.email ?? '',
+              licenseNumber: clinic.licenseNumber ?? '',
+              licenseState: clinic.licenseState ?? '',
+              medicalDirector: clinic.medicalDirector ?? '',
+              organizationNpi: clinic.organizationNpi ?? '',
             }}
             submitLabel="Save profile"
             onSave={async (values) => {

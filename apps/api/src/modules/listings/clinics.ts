@@ -115,6 +115,10 @@ const ClinicInput = builder.inputType('ClinicInput', {
     website: t.string({ description: 'Starting with https://.' }),
     phone: t.string({ description: 'A US number with its area code.' }),
     email: t.string(),
+    licenseNumber: t.string({ description: 'The state license (or registration) number of the clinic.' }),
+    licenseState: t.string({ description: 'USPS code of the state that issued the license: NC.' }),
+    medicalDirector: t.string({ description: 'The name of the physician who directs the clinic’s care.' }),
+    organizationNpi: t.string({ description: 'The organization’s NPI (type 2), 10 digits.' }),
   }),
 });
 

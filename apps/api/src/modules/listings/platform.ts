@@ -69,7 +69,19 @@ builder.drizzleObjectFields(ProviderProfile, (t) => ({
   }),
 }));
 
+/** The clinic's members and platform admins: who may read what verification checks. */
+const membersAndPlatform = (c: { id: string }) => ({ platformAdmin: true, clinicMember: c.id });
+
 builder.drizzleObjectFields(Clinic, (t) => ({
+  licenseNumber: t.exposeString('licenseNumber', { nullable: true, authScopes: membersAndPlatform }),
+  licenseState: t.exposeString('licenseState', { nullable: true, authScopes: membersAndPlatform }),
+  medicalDirector: t.exposeString('medicalDirector', { nullable: true, authScopes: membersAndPlatform }),
+  organizationNpi: t.exposeString('organizationNpi', {
+    nullable: true,
+    authScopes: membersAndPlatform,
+    description:
+      'The organization’s NPI. This and the three fields above: its members and platform admins only.',
+  }),
   submittedAt: t.expose('createdAt', {
     type: 'DateTime',
     authScopes: platformOnly,
