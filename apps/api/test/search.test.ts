@@ -479,3 +479,63 @@ describe('language and age filters', () => {
     expect(res.data?.languages).toEqual(expect.arrayContaining([{ code: 'es', name: 'Spanish' }]));
   });
 });
+
+describe('sorting', () => {
+  const Q = `query ($sort: LocationSort, $after: String, $first: Int) {
+    searchLocations(place: "27609", radius: 60, sort: $sort, after: $after, first: $first) {
+      edges { distance node { id typicalWaitDays offeredRoutes { priceUsd } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }`;
+  type Node = { id: string; typicalWaitDays: number | null; offeredRoutes: { priceUsd: number | null }[] };
+  type Edge = { distance: number; node: Node };
+  async function walk(sort: string, first: number) {
+    const out: Edge[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 50; i++) {
+      const res: GraphQLResponse<{
+        searchLocations: { edges: Edge[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+      }> = await api.gql(Q, { sort, after, first });
+      expect(res.errors).toBeUndefined();
+      const c = res.data?.searchLocations;
+      if (!c) throw new Error('no answer');
+      out.push(...c.edges);
+      if (!c.pageInfo.hasNextPage) break;
+      after = c.pageInfo.endCursor;
+    }
+    return out;
+  }
+  const lowest = (n: Node) => {
+    const prices = n.offeredRoutes.map((r) => r.priceUsd).filter((p): p is number => p !== null);
+    return prices.length ? Math.min(...prices) : null;
+  };
+  /** Ascending by value, nulls last, ties nearest first. */
+  const inOrder = (edges: Edge[], value: (n: Node) => number | null) =>
+    edges.every((e, i) => {
+      const prev = edges[i - 1];
+      if (!prev) return true;
+      const [a, b] = [value(prev.node), value(e.node)];
+      if (a === null) return b === null && prev.distance <= e.distance;
+      if (b === null) return true;
+      return a < b || (a === b && prev.distance <= e.distance);
+    });
+
+  it('orders by shortest wait or lowest price, with unstated ones last, and pages through every match once', async () => {
+    const nearest = await walk('DISTANCE', 100);
+    for (const [sort, value] of [
+      ['WAIT', (n: Node) => n.typicalWaitDays],
+      ['PRICE', lowest],
+    ] as const) {
+      const all = await walk(sort, 3);
+      expect(inOrder(all, value), sort).toBe(true);
+      expect(all.map((e) => e.node.id).sort()).toEqual(nearest.map((e) => e.node.id).sort());
+      for (const e of all) expect(e.distance).toBeLessThanOrEqual(60);
+    }
+  });
+
+  it('refuses a cursor from a search in another order', async () => {
+    const first = await api.gql(Q, { sort: 'WAIT', first: 2 });
+    const res = await api.gql(Q, { sort: 'PRICE', after: first.data?.searchLocations.pageInfo.endCursor });
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'after' });
+  });
+});

@@ -155,8 +155,8 @@ describe.runIf(run)('a clinic listing itself, end to end in Chromium', () => {
     await page.goto(app.adminLink ?? '');
     await page.getByRole('textbox', { name: 'New password' }).fill('the admin’s own long passphrase');
     await page.getByRole('button', { name: 'Set password and sign in' }).click();
-    await page.waitForURL(`${app.url}/portal`);
-    await page.getByRole('link', { name: 'Admin' }).click();
+    // A platform admin lands where their work is.
+    await page.waitForURL(`${app.url}/admin`);
     await page.getByRole('heading', { name: 'Big Sky Sample Ketamine Care (fictional)' }).waitFor();
     await page.screenshot({ path: `${shots}/admin.png`, fullPage: true });
     await expectAccessible(page, 'admin');

@@ -1,4 +1,4 @@
-import type { locations } from '@kapmap/db/schema';
+import { locationRoutes, type locations } from '@kapmap/db/schema';
 import { type DistanceUnit, fromMeters, PlaceNotFoundError, type ResolvedPlace, toMeters } from '@kapmap/geo';
 import { LANGUAGES } from '@kapmap/validation';
 import { encodeGlobalID } from '@pothos/plugin-relay';
@@ -7,7 +7,13 @@ import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
 import { badUserInput } from '../../graphql/errors.js';
 import { capped } from '../../graphql/limits.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import {
+  decodeCursor,
+  decodeOffsetCursor,
+  encodeCursor,
+  encodeOffsetCursor,
+  type OffsetCursor,
+} from './cursor.js';
 import { Location } from './location.js';
 import { referenceCodes } from './reference-codes.js';
 import {
@@ -39,6 +45,17 @@ export const DistanceUnitEnum = builder.enumType('DistanceUnit', {
   values: {
     MILES: { description: 'Statute miles (1,609.344 m).' },
     KILOMETERS: { description: 'Kilometers.' },
+  } as const,
+});
+
+export const LocationSortEnum = builder.enumType('LocationSort', {
+  description: 'The order of a search’s results. Every order is within the radius; ties go nearest first.',
+  values: {
+    DISTANCE: { description: 'Nearest first (the default).' },
+    WAIT: { description: 'Shortest typical wait first; locations that state none come last.' },
+    PRICE: {
+      description: 'Lowest self-pay price per session (of any route) first; locations that publish none come last.',
+    },
   } as const,
 });
 
@@ -99,6 +116,7 @@ const argsSchema = z
       .max(100, 'first must be from 1 to 100.')
       .nullish(),
     after: z.string().nullish(),
+    sort: z.enum(['DISTANCE', 'WAIT', 'PRICE']).nullish(),
   })
   .superRefine((a, ctx) => {
     if ((a.near == null) === (a.place == null)) {
@@ -125,8 +143,8 @@ interface SearchResult {
   query: NearbyQuery;
   origin: ResolvedPlace;
   unit: DistanceUnit;
-  after: SearchCursor | null;
-  page: () => Promise<{ rows: PageRow[]; hasNextPage: boolean }>;
+  after: SearchCursor | OffsetCursor | null;
+  page: () => Promise<{ rows: (PageRow & { cursor: string })[]; hasNextPage: boolean }>;
   summary: () => Promise<NearbySummary>;
 }
 
@@ -177,7 +195,9 @@ const LocationPoint = builder.objectRef<NearbyPoint>('LocationPoint').implement(
 
 /** A row of a page: where it stands, and the Location loaded with what the client selected of it. */
 type PageRow = NearbyRow & { node: object };
-const LocationSearchEdge = builder.objectRef<{ row: PageRow; unit: DistanceUnit }>('LocationSearchEdge');
+const LocationSearchEdge = builder.objectRef<{ row: PageRow & { cursor: string }; unit: DistanceUnit }>(
+  'LocationSearchEdge',
+);
 
 /** Rows in the order of `ids`. Pothos always loads a row's primary key, though its types do not say so. */
 function sortByIds<T extends object>(rows: T[], ids: string[]): T[] {
@@ -204,8 +224,8 @@ const LocationSearchConnection = builder.objectRef<SearchResult>('LocationSearch
         return {
           hasNextPage,
           hasPreviousPage: r.after !== null,
-          startCursor: first ? encodeCursor(first) : null,
-          endCursor: last ? encodeCursor(last) : null,
+          startCursor: first?.cursor ?? null,
+          endCursor: last?.cursor ?? null,
         };
       },
     }),
@@ -255,7 +275,7 @@ const LocationSearchConnection = builder.objectRef<SearchResult>('LocationSearch
 LocationSearchEdge.implement({
   description: 'A location in search results, with its distance from the origin.',
   fields: (t) => ({
-    cursor: t.string({ resolve: (e) => encodeCursor(e.row) }),
+    cursor: t.string({ resolve: (e) => e.row.cursor }),
     distance: t.float({
       description: 'Great-circle distance from the origin, in the unit the search asked for, unrounded.',
       resolve: (e) => fromMeters(e.row.meters, e.unit),
@@ -291,6 +311,13 @@ function checkAge(age: number | null | undefined): number | null {
   return age;
 }
 
+/** What a sorted search orders by: the location's typical wait, or its lowest self-pay price. */
+function sortValue(l: typeof locations, sort: 'WAIT' | 'PRICE'): SQL {
+  return sort === 'WAIT'
+    ? sql`${l.typicalWaitDays}`
+    : sql`(SELECT min(lr.price_cents) FROM ${locationRoutes} lr WHERE lr.location_id = ${l.id})`;
+}
+
 builder.queryField('searchLocations', (t) =>
   t.field({
     type: LocationSearchConnection,
@@ -306,13 +333,15 @@ builder.queryField('searchLocations', (t) =>
       filter: t.arg({ type: LocationFilterInput }),
       first: t.arg.int({ defaultValue: 20, description: 'Page size, 1 to 100.' }),
       after: t.arg.string({ description: 'The endCursor of the previous page.' }),
+      sort: t.arg({ type: LocationSortEnum, defaultValue: 'DISTANCE' }),
     },
     validate: argsSchema,
     resolve: async (_root, args, ctx, info) => {
-      let after: SearchCursor | null = null;
+      const sort = args.sort ?? 'DISTANCE';
+      let after: SearchCursor | OffsetCursor | null = null;
       if (args.after != null) {
-        after = decodeCursor(args.after);
-        if (!after)
+        after = sort === 'DISTANCE' ? decodeCursor(args.after) : decodeOffsetCursor(args.after);
+        if (!after || ('sort' in after && after.sort !== sort))
           throw badUserInput(
             'after is not a cursor from this search: start again from the first page.',
             'after',
@@ -358,6 +387,8 @@ builder.queryField('searchLocations', (t) =>
         page: once(async () => {
           // One statement for the page and everything selected beneath edges.node: the nearest rows come
           // from the GiST index, and drizzle's relational query joins in what the client asked for.
+          const distanceAfter = after && 'key' in after ? after : null;
+          const offset = after && 'offset' in after ? after.offset : 0;
           const fetch = (extra: ((l: typeof locations) => SQL) | null, limit?: number) =>
             ctx.db.query.locations
               .findMany(
@@ -369,10 +400,16 @@ builder.queryField('searchLocations', (t) =>
                   extras: { meters: (l) => greatCircleMeters(l, query), key: (l) => indexDistance(l, query) },
                   where: {
                     RAW: (l) =>
-                      extra ? sql`${boxSql(l, query, after)} AND ${extra(l)}` : boxSql(l, query, after),
+                      extra
+                        ? sql`${boxSql(l, query, distanceAfter)} AND ${extra(l)}`
+                        : boxSql(l, query, distanceAfter),
                   },
-                  orderBy: (l) => indexDistance(l, query),
+                  orderBy:
+                    sort === 'DISTANCE'
+                      ? (l) => indexDistance(l, query)
+                      : (l) => [sql`${sortValue(l, sort)} ASC NULLS LAST`, indexDistance(l, query), l.id],
                   ...(limit === undefined ? {} : { limit }),
+                  ...(sort === 'DISTANCE' || offset === 0 ? {} : { offset }),
                 }),
               )
               .then((rows) =>
@@ -383,10 +420,23 @@ builder.queryField('searchLocations', (t) =>
                   node,
                 })),
               );
+          if (sort !== 'DISTANCE') {
+            // Sorted by wait or price: every match in the radius takes part (the exact radius in SQL), in
+            // pages by position. A radius holds a bounded number of locations.
+            const rows = await fetch((l) => sql`${greatCircleMeters(l, query)} <= ${query.radiusMeters}::float8`, first + 1);
+            return {
+              rows: rows.slice(0, first).map((r, i) => ({
+                ...r,
+                cursor: encodeOffsetCursor({ sort, offset: offset + i + 1 }),
+              })),
+              hasNextPage: rows.length > first,
+            };
+          }
           const rows = await fetch(null, first + 1);
-          return cutPage(rows, first, query.radiusMeters, (key) =>
+          const page = await cutPage(rows, first, query.radiusMeters, (key) =>
             fetch((l) => sql`${indexDistance(l, query)} = ${key}::float8`),
           );
+          return { ...page, rows: page.rows.map((r) => ({ ...r, cursor: encodeCursor(r) })) };
         }),
         summary: once(() => summarizeNearby(ctx.db, query)),
       } satisfies SearchResult;
