@@ -267,3 +267,25 @@ describe.runIf(run)('the first platform admin, from the server’s log', () => {
     await page.close();
   });
 });
+
+describe.runIf(run)('sorting the list, in Chromium', () => {
+  it('sorts the list by shortest wait and keeps the order in a shared link', async () => {
+    const page = await browser.newPage(1280, 900);
+    await page.goto(`${app.url}/?place=27609&radius=50`);
+    await page.locator(RESULTS).first().waitFor();
+    await page.getByLabel('Sort by').selectOption('WAIT');
+    await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('WAIT');
+    const list = page.locator('ol[aria-label="Clinics, shortest wait first"] > li');
+    await list.first().waitFor();
+    await settled(page);
+    const waits = (await list.allTextContents()).map((t) => {
+      const m = /Same-day|Typical wait (\d+) (day|week)/.exec(t);
+      if (!m) return Number.POSITIVE_INFINITY;
+      if (m[0] === 'Same-day') return 0;
+      return Number(m[1]) * (m[2] === 'week' ? 7 : 1);
+    });
+    expect(waits.length).toBeGreaterThan(1);
+    expect([...waits].sort((a, b) => a - b)).toEqual(waits);
+    await page.close();
+  });
+});

@@ -160,6 +160,8 @@ export interface ResultListProps {
   loadingMore: boolean;
   onLoadMore: () => void;
   canRefer?: boolean | undefined;
+  /** What the list is, for a screen reader: its order. */
+  label?: string | undefined;
 }
 
 /** The street locations of a search, nearest first, a page at a time. */
@@ -168,7 +170,7 @@ export function ResultList(props: ResultListProps) {
     props;
   return (
     <>
-      <ol className="results" aria-label="Clinics, nearest first">
+      <ol className="results" aria-label={props.label ?? 'Clinics, nearest first'}>
         {edges.map((e) => (
           <LocationCard
             key={e.node.id}

@@ -27,6 +27,8 @@ import {
   RADIUS_CHOICES,
   radiusChoice,
   type SearchState,
+  SORT_ORDERS,
+  type SortOrder,
   searchVariables,
   toSearchParams,
 } from './url-state.js';
@@ -52,7 +54,7 @@ export function SearchPage() {
   );
 
   const variables = useMemo(() => searchVariables(state), [state]);
-  const searchKey = JSON.stringify(variables);
+  const searchKey = JSON.stringify({ ...variables, sort: state.sort });
   /** The search that "Search this area" started: the map keeps the view the user chose for it. */
   const areaKey = useRef<string | null>(null);
   const active = hasOrigin(state);
@@ -60,7 +62,7 @@ export function SearchPage() {
   const [options] = useQuery({ query: FilterOptionsQuery });
   const [list, reexecuteList] = useQuery({
     query: SearchListQuery,
-    variables: { ...variables, first: PAGE },
+    variables: { ...variables, first: PAGE, sort: state.sort },
     pause: !active,
   });
   const [points] = useQuery({
@@ -88,7 +90,9 @@ export function SearchPage() {
     const after = extra ? extra.endCursor : (conn?.pageInfo.endCursor ?? null);
     setLoadingMore(true);
     setMoreError(null);
-    const res = await client.query(SearchListQuery, { ...variables, first: PAGE, after }).toPromise();
+    const res = await client
+      .query(SearchListQuery, { ...variables, first: PAGE, after, sort: state.sort })
+      .toPromise();
     setLoadingMore(false);
     const page = res.data?.searchLocations;
     if (!page) {
@@ -168,7 +172,8 @@ export function SearchPage() {
 
   function searchArea(center: LatLng, radiusMiles: number) {
     const next = { ...state, near: center, place: null, radius: radiusChoice(radiusMiles), selected: null };
-    areaKey.current = JSON.stringify(searchVariables(parseSearch(toSearchParams(next))));
+    const parsed = parseSearch(toSearchParams(next));
+    areaKey.current = JSON.stringify({ ...searchVariables(parsed), sort: parsed.sort });
     go(next);
   }
 
@@ -318,6 +323,23 @@ export function SearchPage() {
                     : `Clinics near ${conn.origin.label}`}
               </h1>
 
+              {edges.length > 1 && (
+                <div className="field inline sort-field">
+                  <label htmlFor="sort">Sort by</label>
+                  <select
+                    id="sort"
+                    value={state.sort}
+                    onChange={(e) => go({ ...state, sort: e.target.value as SortOrder, selected: null })}
+                  >
+                    {(Object.keys(SORT_ORDERS) as SortOrder[]).map((o) => (
+                      <option key={o} value={o}>
+                        {SORT_ORDERS[o]}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              )}
+
               {picked.data?.location && !selectedInList && (
                 <div className="picked">
                   <h2 className="sub-heading">Selected on the map</h2>
@@ -392,6 +414,13 @@ export function SearchPage() {
                 </div>
               ) : (
                 <ResultList
+                  label={
+                    state.sort === 'WAIT'
+                      ? 'Clinics, shortest wait first'
+                      : state.sort === 'PRICE'
+                        ? 'Clinics, lowest price first'
+                        : 'Clinics, nearest first'
+                  }
                   canRefer={canRefer}
                   edges={edges}
                   selectedId={state.selected}

@@ -21,8 +21,8 @@ export const LocationSummary = graphql(`
 /** One page of the list, and the telehealth programs for the searcher's state. No counting: it stays fast. */
 export const SearchListQuery = graphql(
   `
-  query SearchList($place: String, $near: GeoPointInput, $radius: Float, $filter: LocationFilter, $after: String, $first: Int) {
-    searchLocations(place: $place, near: $near, radius: $radius, filter: $filter, after: $after, first: $first) {
+  query SearchList($place: String, $near: GeoPointInput, $radius: Float, $filter: LocationFilter, $after: String, $first: Int, $sort: LocationSort) {
+    searchLocations(place: $place, near: $near, radius: $radius, filter: $filter, after: $after, first: $first, sort: $sort) {
       origin { label lat lng state }
       edges { cursor distance node { ...LocationSummary } }
       pageInfo { hasNextPage endCursor }

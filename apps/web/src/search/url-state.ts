@@ -35,7 +35,12 @@ export interface SearchState {
   telehealth: boolean;
   /** The Location ID highlighted in the list and on the map. */
   selected: string | null;
+  /** The list's order: nearest first, shortest wait or lowest price. */
+  sort: SortOrder;
 }
+
+export const SORT_ORDERS = { DISTANCE: 'Nearest', WAIT: 'Shortest wait', PRICE: 'Lowest price' } as const;
+export type SortOrder = keyof typeof SORT_ORDERS;
 
 export const EMPTY_SEARCH: SearchState = {
   place: null,
@@ -49,6 +54,7 @@ export const EMPTY_SEARCH: SearchState = {
   acceptingOnly: false,
   telehealth: true,
   selected: null,
+  sort: 'DISTANCE',
 };
 
 const list = (value: string | null) =>
@@ -93,6 +99,7 @@ export function parseSearch(params: URLSearchParams): SearchState {
     acceptingOnly: params.get('accepting') === '1',
     telehealth: params.get('telehealth') !== '0',
     selected: params.get('selected') || null,
+    sort: (params.get('sort') ?? '') in SORT_ORDERS ? (params.get('sort') as SortOrder) : 'DISTANCE',
   };
 }
 
@@ -110,6 +117,7 @@ export function toSearchParams(s: SearchState): URLSearchParams {
   if (s.age !== null) p.set('age', String(s.age));
   if (s.acceptingOnly) p.set('accepting', '1');
   if (!s.telehealth) p.set('telehealth', '0');
+  if (s.sort !== 'DISTANCE') p.set('sort', s.sort);
   if (s.selected) p.set('selected', s.selected);
   return p;
 }

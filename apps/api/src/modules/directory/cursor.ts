@@ -19,7 +19,8 @@ export function decodeOffsetCursor(raw: string): OffsetCursor | null {
     const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
     if (!Array.isArray(value) || value.length !== 3 || value[0] !== 'o') return null;
     const [, offset, sort] = value as unknown[];
-    if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || offset > 1_000_000) return null;
+    if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || offset > 1_000_000)
+      return null;
     if (typeof sort !== 'string') return null;
     return { offset, sort };
   } catch {

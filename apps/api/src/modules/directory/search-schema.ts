@@ -54,7 +54,8 @@ export const LocationSortEnum = builder.enumType('LocationSort', {
     DISTANCE: { description: 'Nearest first (the default).' },
     WAIT: { description: 'Shortest typical wait first; locations that state none come last.' },
     PRICE: {
-      description: 'Lowest self-pay price per session (of any route) first; locations that publish none come last.',
+      description:
+        'Lowest self-pay price per session (of any route) first; locations that publish none come last.',
     },
   } as const,
 });
@@ -423,7 +424,10 @@ builder.queryField('searchLocations', (t) =>
           if (sort !== 'DISTANCE') {
             // Sorted by wait or price: every match in the radius takes part (the exact radius in SQL), in
             // pages by position. A radius holds a bounded number of locations.
-            const rows = await fetch((l) => sql`${greatCircleMeters(l, query)} <= ${query.radiusMeters}::float8`, first + 1);
+            const rows = await fetch(
+              (l) => sql`${greatCircleMeters(l, query)} <= ${query.radiusMeters}::float8`,
+              first + 1,
+            );
             return {
               rows: rows.slice(0, first).map((r, i) => ({
                 ...r,
