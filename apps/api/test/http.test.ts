@@ -64,6 +64,8 @@ describe('the committed schema', () => {
       filter: ['LocationFilter', undefined],
       first: ['Int', 20],
       after: ['String', undefined],
+      // Added beside the contract: the default keeps every earlier client's order.
+      sort: ['LocationSort', 'DISTANCE'],
     });
     const connection = schema.getType('LocationSearchConnection') as GraphQLObjectType;
     const fields = Object.fromEntries(

@@ -143,7 +143,10 @@ const PAGES: PageCase[] = [
     name: 'clinic',
     role: 'anonymous',
     path: () => `/clinics/${ids.clinic}`,
-    ready: (p) => p.locator('section.location').first().waitFor(),
+    ready: async (p) => {
+      await p.locator('section.location').first().waitFor();
+      await p.locator('section.map[data-fitted="true"]').waitFor();
+    },
   },
   {
     name: 'report',
