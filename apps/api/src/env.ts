@@ -98,6 +98,11 @@ const schema = z.object({
     .default(3_000),
   /** A request whose headers and body have not arrived by then gets 408. */
   REQUEST_TIMEOUT_MS: z.coerce.number().int('must be a whole number').min(1_000).max(600_000).default(30_000),
+  /**
+   * After SIGTERM, how long /readyz answers 503 while requests are still taken, before the server stops
+   * accepting them: time for a load balancer to notice. 0 (the default) closes at once.
+   */
+  SHUTDOWN_DELAY_MS: z.coerce.number().int('must be a whole number').min(0).max(120_000).default(0),
   /** Open connections one client address may hold (0: no cap; the default behind TRUST_PROXY). */
   MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int('must be a whole number').min(0).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -47,8 +47,11 @@ try {
   const publicUrl =
     env.PUBLIC_URL ??
     `http://${env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST}:${env.PORT}`;
+  const lifecycle = { draining: false };
   const app = await createServer({
     firstAdmin,
+    lifecycle,
+    pendingMigrations: () => db.pendingMigrations(),
     db: db.db,
     publicDb: db.publicDb,
     sealer,
@@ -73,6 +76,9 @@ try {
   });
   const outbox = startOutboxWorker(db.db, send, { onError: (e) => app.log.error(e, 'outbox worker') });
   const shutdown = async () => {
+    // Not ready from this moment (/readyz 503); requests in flight finish; then the process exits.
+    lifecycle.draining = true;
+    if (env.SHUTDOWN_DELAY_MS > 0) await new Promise((r) => setTimeout(r, env.SHUTDOWN_DELAY_MS));
     await outbox.stop();
     await app.close();
     await db.close();

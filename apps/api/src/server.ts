@@ -19,6 +19,7 @@ import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import type { Database } from '@kapmap/db/client';
 import type { Geocoder } from '@kapmap/geo';
+import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { GraphQLError, ValidationContext } from 'graphql';
 import type { Context } from './context.js';
@@ -55,6 +56,10 @@ export interface ServerOptions {
   publicUrl?: string;
   /** Set when the database has no platform admin: its link creates the first (main.ts prints it). */
   firstAdmin?: FirstAdminSetup | null;
+  /** Migrations the database still lacks: /readyz answers 503 until there are none. */
+  pendingMigrations?: () => Promise<string[]>;
+  /** Set `draining` on SIGTERM: /readyz answers 503 from then on, while requests in flight finish. */
+  lifecycle?: { draining: boolean };
   /** Send the session cookie only over HTTPS (everywhere but local development). */
   secureCookies?: boolean;
   /** Read the client's address from X-Forwarded-For (only behind a proxy you run). */
@@ -132,6 +137,19 @@ export function sessionCookieName(secure: boolean): string {
  * Stateless: every request builds its context from the shared database pool, so any number of these
  * processes can serve one database behind a load balancer.
  */
+/** How long /readyz waits for the database before saying it does not answer. */
+const READY_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<never>((_, fail) => {
+      timer = setTimeout(() => fail(new Error('timed out')), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
@@ -236,7 +254,27 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
   // Request bodies are taken as sent: no decompression of a client's upload (a small zip can expand a lot).
   app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], handler, config: { decompress: false } });
+  // Liveness: the process answers. Readiness: it can serve, so a load balancer may send it requests.
   app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_request, reply) => {
+    void reply.header('cache-control', 'no-store');
+    const notReady = (reason: string) => reply.status(503).send({ ready: false, reason });
+    if (options.lifecycle?.draining) return notReady('shutting down');
+    try {
+      const pending = await withTimeout(
+        (async () => {
+          await options.db.execute(sql`SELECT 1`);
+          return (await options.pendingMigrations?.()) ?? [];
+        })(),
+        READY_TIMEOUT_MS,
+      );
+      if (pending.length > 0)
+        return notReady(`the database schema is behind (${pending.length} migrations to apply)`);
+    } catch {
+      return notReady('the database does not answer');
+    }
+    return { ready: true };
+  });
   if (options.web) await registerWebApp(app, options.web);
 
   // Every answer: no MIME sniffing; HSTS where cookies are HTTPS-only; and nothing from /graphql kept by a

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { cube } from '@electric-sql/pglite/contrib/cube';
 import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance';
 import type { Logger, SQL } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { PgAsyncDatabase } from 'drizzle-orm/pg-core/async';
 import type { PgQueryResultHKT } from 'drizzle-orm/pg-core/session';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -56,7 +57,30 @@ export interface DbHandle {
   rawQuery<T extends Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   /** Applies every committed migration that has not run yet. */
   migrate(): Promise<void>;
+  /** Migrations bundled with this build that the database has not applied: empty when its schema is current. */
+  pendingMigrations(): Promise<string[]>;
   close(): Promise<void>;
+}
+
+/** The migrations of this build, by name (read once). */
+let bundled: string[] | undefined;
+function bundledMigrations(): string[] {
+  bundled ??= readMigrationFiles({ migrationsFolder }).map((m) => m.name);
+  return bundled;
+}
+
+/** What `migrate` would apply: the bundled migrations missing from drizzle's journal table. */
+async function pendingOf(run: (text: string) => Promise<{ name: string | null }[]>): Promise<string[]> {
+  let applied: Set<string>;
+  try {
+    applied = new Set((await run('SELECT name FROM drizzle.__drizzle_migrations')).map((r) => r.name ?? ''));
+  } catch (error) {
+    // No journal yet: nothing applied. Anything else (the server is down) is the caller's to report.
+    if ((error as { code?: string }).code === '42P01' || /does not exist/.test(String(error)))
+      return bundledMigrations();
+    throw error;
+  }
+  return bundledMigrations().filter((name) => !applied.has(name));
 }
 
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
@@ -93,6 +117,8 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
         onnotice: () => {},
         // Never let postgres.js put parameters into errors' messages: they may be emails or patient text.
         debug: false,
+        // A database that is away fails a request in seconds, not after postgres.js's default 30 s.
+        connect_timeout: 5,
         connection: {
           application_name: name,
           statement_timeout: timeoutMs,
@@ -119,6 +145,7 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
       migrate: async () => {
         await migratePostgres(db, { migrationsFolder });
       },
+      pendingMigrations: () => pendingOf((text) => client.unsafe(text) as never),
       close: async () => {
         await Promise.all([client.end({ timeout: 5 }), publicClient.end({ timeout: 5 })]);
       },
@@ -139,6 +166,8 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
     migrate: async () => {
       await migratePglite(db, { migrationsFolder });
     },
+    pendingMigrations: () =>
+      pendingOf(async (text) => (await client.query<{ name: string | null }>(text)).rows),
     close: () => client.close(),
   };
 }

@@ -36,7 +36,8 @@ export type ErrorCode =
   | 'TOO_MANY_ATTEMPTS'
   | 'LINK_INVALID'
   | 'BAD_REQUEST'
-  | 'QUERY_TIMEOUT';
+  | 'QUERY_TIMEOUT'
+  | 'DATABASE_UNAVAILABLE';
 
 export function coded(code: ErrorCode, message: string, field?: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...(field ? { field } : {}) } });
@@ -101,6 +102,28 @@ export function httpErrorBody(statusOrCode: number | string, message?: string) {
   };
 }
 
+/** The database is down or unreachable (not a bad query): postgres.js's and Node's connection errors. */
+const CONNECTION_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  '57P01', // admin_shutdown
+  '57P03', // cannot_connect_now
+]);
+
+function databaseAway(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (typeof e.code === 'string' && CONNECTION_ERRORS.has(e.code)) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
 /**
  * What a client sees of an error: our coded errors as they are; anything unexpected as a masked
  * INTERNAL_SERVER_ERROR, logged with its stack on the server only.
@@ -116,6 +139,12 @@ export function formatError(
     return { ...formatted, extensions };
   }
   const original = unwrapResolverError(error);
+  if (databaseAway(original))
+    return {
+      message: 'kapmap cannot reach its database just now. Try again in a minute.',
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: 'DATABASE_UNAVAILABLE' },
+    };
   if (wasCancelled(original))
     return {
       message:
