@@ -142,8 +142,17 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
         (await db.execute(query)) as unknown as T[],
       rawQuery: async <T extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
         (await client.unsafe(text, params as never[])) as unknown as T[],
+      // Replicas starting at once take turns: the first applies what is missing, the others then find
+      // nothing to do. A session advisory lock, held on one reserved connection while the pool migrates.
       migrate: async () => {
-        await migratePostgres(db, { migrationsFolder });
+        const lock = await client.reserve();
+        try {
+          await lock`SELECT pg_advisory_lock(hashtext('kapmap:migrate'))`;
+          await migratePostgres(db, { migrationsFolder });
+        } finally {
+          await lock`SELECT pg_advisory_unlock(hashtext('kapmap:migrate'))`.catch(() => {});
+          lock.release();
+        }
       },
       pendingMigrations: () => pendingOf((text) => client.unsafe(text) as never),
       close: async () => {

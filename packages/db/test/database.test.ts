@@ -1,10 +1,12 @@
 import { haversineMeters, offlineGeocoder } from '@kapmap/geo';
 import { count, eq, sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb } from '../src/client.js';
 import { generateLocations } from '../src/generate.js';
 import { clinics, locationRoutes, locations, routes } from '../src/schema.js';
 import { CONDITIONS, DEMO_CLINICS, prepareDatabase, ROUTES } from '../src/seed/index.js';
-import { createTestDb, type TestDb } from '../src/testing.js';
+import { createTestDb, DEFAULT_TEST_DATABASE_URL, type TestDb } from '../src/testing.js';
 
 let t: TestDb;
 beforeAll(async () => {
@@ -98,6 +100,63 @@ describe('migrations and demo data', () => {
     expect(await listed()).toBe(false);
     await t.db.delete(clinics).where(eq(clinics.id, clinicId));
   });
+
+  it('never lists a closed location, whether its clinic is published or not', async () => {
+    const [clinic] = await t.db
+      .insert(clinics)
+      .values({ name: 'Closing Test Clinic (fictional)', published: true })
+      .returning({ id: clinics.id });
+    const clinicId = clinic?.id ?? '';
+    const [loc] = await t.db
+      .insert(locations)
+      .values({ clinicId, name: 'Site', kind: 'physical', lat: 40, lng: -100 })
+      .returning({ id: locations.id, listed: locations.listed });
+    expect(loc?.listed).toBe(true);
+    const id = loc?.id ?? '';
+    const listed = async () =>
+      (await t.db.select({ listed: locations.listed }).from(locations).where(eq(locations.id, id)))[0]
+        ?.listed;
+    await t.db.update(locations).set({ closedAt: new Date() }).where(eq(locations.id, id));
+    expect(await listed()).toBe(false);
+    await t.db.update(clinics).set({ published: false }).where(eq(clinics.id, clinicId));
+    await t.db.update(clinics).set({ published: true }).where(eq(clinics.id, clinicId));
+    expect(await listed()).toBe(false);
+    await t.db.update(locations).set({ closedAt: null }).where(eq(locations.id, id));
+    expect(await listed()).toBe(true);
+    await t.db.delete(clinics).where(eq(clinics.id, clinicId));
+  });
+
+  it.runIf(process.env.KAPMAP_TEST_DB === 'postgres')(
+    'migrates a new database once when several servers start at once',
+    async () => {
+      const admin = postgres(process.env.TEST_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL, {
+        max: 1,
+        onnotice: () => {},
+      });
+      const name = `kapmap_race_${process.pid}_${Date.now()}`;
+      await admin.unsafe(`CREATE DATABASE ${name}`);
+      const url = new URL(process.env.TEST_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL);
+      url.pathname = `/${name}`;
+      const replicas = await Promise.all(
+        [1, 2, 3].map(() => createDb({ url: url.toString(), maxConnections: 2 })),
+      );
+      try {
+        await Promise.all(replicas.map((r) => r.migrate()));
+        for (const r of replicas) expect(await r.pendingMigrations()).toEqual([]);
+        const [row] =
+          (await replicas[0]?.rawQuery<{ n: number; d: number }>(
+            'SELECT count(*)::int AS n, count(DISTINCT name)::int AS d FROM drizzle.__drizzle_migrations',
+          )) ?? [];
+        // Each migration recorded once: nobody applied one twice.
+        expect(row?.n).toBeGreaterThan(0);
+        expect(row?.n).toBe(row?.d);
+      } finally {
+        await Promise.all(replicas.map((r) => r.close()));
+        await admin.unsafe(`DROP DATABASE ${name} WITH (FORCE)`);
+        await admin.end();
+      }
+    },
+  );
 
   it('stores each location’s point on earthdistance’s sphere for the index', async () => {
     const [row] = await t.rows<{ d: number }>(
