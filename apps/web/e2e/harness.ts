@@ -191,6 +191,16 @@ export function ensureScreenshotDir(): string {
   return screenshotDir;
 }
 
+/** Waits until the result list shows the search in the URL, not the one before it (the selection aside). */
+export async function listSettled(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const pane = document.querySelector('.list-pane');
+    const url = new URLSearchParams(location.search);
+    url.delete('selected');
+    return pane?.getAttribute('aria-busy') === 'false' && pane.getAttribute('data-search') === url.toString();
+  });
+}
+
 /** What the live map draws now, read through maplibre's own API (window.__kapmapMap). */
 export interface Rendered {
   loaded: boolean;

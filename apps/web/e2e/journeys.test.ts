@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, type Browser, e2eAvailable, launchBrowser, startApp } from './harness.js';
+import { type App, type Browser, e2eAvailable, launchBrowser, listSettled, startApp } from './harness.js';
 
 /**
  * Searches as people make them: one after another, refined, moved, widened. After each step the map must
@@ -23,12 +23,7 @@ const RESULTS = 'ol[aria-label="Clinics, nearest first"] > li';
 
 /** Waits until the list shows the search in the URL and the map has been framed for that same search. */
 async function settled(page: Page) {
-  await page.waitForFunction(() => {
-    const pane = document.querySelector('.list-pane');
-    const url = new URLSearchParams(location.search);
-    url.delete('selected');
-    return pane?.getAttribute('aria-busy') === 'false' && pane.getAttribute('data-search') === url.toString();
-  });
+  await listSettled(page);
   await page.locator('section.map[data-fitted="true"]').waitFor({ timeout: 30_000 });
 }
 

@@ -8,6 +8,7 @@ import {
   ensureScreenshotDir,
   expectAccessible,
   launchBrowser,
+  listSettled,
   rendered,
   startApp,
   waitForMap,
@@ -26,19 +27,9 @@ afterAll(async () => {
   await app?.stop();
 });
 
-/** Waits until the page shows the results of its current search, not those of the one before. */
-async function settled(page: Page) {
-  await page.waitForFunction(() => {
-    const pane = document.querySelector('.list-pane');
-    const url = new URLSearchParams(location.search);
-    url.delete('selected');
-    return pane?.getAttribute('aria-busy') === 'false' && pane.getAttribute('data-search') === url.toString();
-  });
-}
-
 /** The cards of the result list: clinic and address text, by location ID. */
 async function cards(page: Page) {
-  await settled(page);
+  await listSettled(page);
   return page.locator('ol[aria-label="Clinics, nearest first"] > li').evaluateAll((lis) =>
     lis.map((li) => ({
       id: li.getAttribute('data-location-id') ?? '',
@@ -53,7 +44,7 @@ async function heading(page: Page) {
 
 /** Waits for the heading's count of matches (it comes from the map's points query) and returns it. */
 async function total(page: Page): Promise<number> {
-  await settled(page);
+  await listSettled(page);
   await page.waitForFunction(() =>
     /^\d+ clinic location/.test(document.querySelector('h1.results-heading')?.textContent ?? ''),
   );

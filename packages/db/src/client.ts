@@ -154,7 +154,7 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
           lock.release();
         }
       },
-      pendingMigrations: () => pendingOf((text) => client.unsafe(text) as never),
+      pendingMigrations: () => pendingOf((text) => client.unsafe<{ name: string | null }[]>(text)),
       close: async () => {
         await Promise.all([client.end({ timeout: 5 }), publicClient.end({ timeout: 5 })]);
       },

@@ -62,9 +62,8 @@ export class MapboxGeocoder implements Geocoder {
         `We could not find "${place.trim()}" in the US. Try a ZIP code (such as 27609) or a city and state (such as "Raleigh, NC").`,
       );
     }
-    const region = feature.properties?.context?.region?.region_code?.toUpperCase();
     const label = feature.properties?.full_address ?? feature.properties?.name ?? place.trim();
-    return { lat, lng, label, state: region && isUsState(region) ? region : this.stateAt({ lat, lng }) };
+    return { lat, lng, label, state: this.stateOf(feature, { lat, lng }) };
   }
 
   /**
@@ -92,14 +91,7 @@ export class MapboxGeocoder implements Geocoder {
       const label = f.properties?.full_address ?? f.properties?.name;
       if (lat === undefined || lng === undefined || !label || seen.has(label)) continue;
       seen.add(label);
-      const region = f.properties?.context?.region?.region_code?.toUpperCase();
-      more.push({
-        label,
-        description: label,
-        state: region && isUsState(region) ? region : this.stateAt({ lat, lng }),
-        lat,
-        lng,
-      });
+      more.push({ label, description: label, state: this.stateOf(f, { lat, lng }), lat, lng });
     }
     return [...offline, ...more].slice(0, MAX_SUGGESTIONS);
   }
@@ -112,6 +104,12 @@ export class MapboxGeocoder implements Geocoder {
       this.options.onError?.(error);
       return null;
     }
+  }
+
+  /** The state Mapbox names for a feature, or the one its point lies in. */
+  private stateOf(feature: MapboxFeature, point: LatLng): string | null {
+    const region = feature.properties?.context?.region?.region_code?.toUpperCase();
+    return region && isUsState(region) ? region : this.stateAt(point);
   }
 
   stateAt(point: LatLng): string | null {

@@ -68,11 +68,16 @@ const PASSED_THROUGH = new Set([
 ]);
 
 /** PostgreSQL cancelled the statement (its statement_timeout ran out), somewhere in the error's causes. */
-function wasCancelled(error: unknown): boolean {
-  for (let e = error, i = 0; e instanceof Error && i < 5; e = e.cause, i++)
-    if ((e as { code?: unknown }).code === QUERY_CANCELED) return true;
+/** Whether the error, or one of the errors that caused it (five deep at most), has a code `matches` accepts. */
+function causedBy(error: unknown, matches: (code: string) => boolean): boolean {
+  for (let e = error, i = 0; e instanceof Error && i < 5; e = e.cause, i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && matches(code)) return true;
+  }
   return false;
 }
+
+const wasCancelled = (error: unknown) => causedBy(error, (code) => code === QUERY_CANCELED);
 
 const HTTP_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -116,13 +121,7 @@ const CONNECTION_ERRORS = new Set([
   '57P03', // cannot_connect_now
 ]);
 
-function databaseAway(error: unknown): boolean {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
-    if (typeof e.code === 'string' && CONNECTION_ERRORS.has(e.code)) return true;
-    e = e.cause as typeof e;
-  }
-  return false;
-}
+const databaseAway = (error: unknown) => causedBy(error, (code) => CONNECTION_ERRORS.has(code));
 
 /**
  * What a client sees of an error: our coded errors as they are; anything unexpected as a masked

@@ -9,6 +9,7 @@ import { ReasonForm } from '../forms/ReasonForm.js';
 import { serverProblem } from '../forms/resolver.js';
 import { graphql } from '../graphql/index.js';
 import { ReportItem } from '../portal/ReportItem.js';
+import { formatDateTime } from '../search/format.js';
 
 const AdminQuery = graphql(`
   query AdminQueues {
@@ -36,11 +37,6 @@ const RejectProvider = graphql(`
     rejectProvider(userId: $userId, reason: $reason) { userId rejectionReason }
   }
 `);
-
-/** "Added Dec 1, 2026, 3:04 PM": when an item reached the queue. */
-function arrived(iso: string): string {
-  return new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' });
-}
 
 /** The platform admin's queues: clinics to verify, providers to check, reports of wrong listings. */
 export function AdminPage({ viewer }: { viewer: Viewer }) {
@@ -80,7 +76,7 @@ export function AdminPage({ viewer }: { viewer: Viewer }) {
               <li key={c.id} className="review">
                 <h3>{c.name}</h3>
                 <p className="muted">
-                  Added {arrived(c.submittedAt)}
+                  Added {formatDateTime(c.submittedAt)}
                   {c.submittedBy ? ` by ${c.submittedBy}` : ''}
                 </p>
                 <p className="muted">
@@ -160,7 +156,7 @@ export function AdminPage({ viewer }: { viewer: Viewer }) {
           <ul className="plain">
             {providers.map((p) => (
               <li key={p.userId} className="review">
-                <p className="muted">Registered {arrived(p.registeredAt)}</p>
+                <p className="muted">Registered {formatDateTime(p.registeredAt)}</p>
                 <strong>{p.name}</strong>, {p.specialty}, {p.practice} ({p.state}) · NPI{' '}
                 <a
                   href={`https://npiregistry.cms.hhs.gov/provider-view/${p.npi}`}
