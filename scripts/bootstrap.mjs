@@ -26,6 +26,22 @@ execSync('pnpm install --frozen-lockfile --prefer-offline', {
   cwd: new URL('..', import.meta.url),
 });
 
+// `--scale`: the scale test runs HAProxy from Debian's package (and PostgreSQL's own binaries, which the
+// local server brings). Installed the same way as Chromium below.
+if (process.argv.includes('--scale') && !['/usr/sbin/haproxy', '/usr/local/sbin/haproxy'].some(existsSync)) {
+  const canApt = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+  if (canApt) {
+    console.log('kapmap: installing HAProxy from Debian for the scale test');
+    execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy', {
+      stdio: 'inherit',
+    });
+  } else {
+    console.warn(
+      'kapmap: no haproxy; install it (Debian: sudo apt-get install haproxy), or the scale test is skipped',
+    );
+  }
+}
+
 // `--browser`: the end-to-end tests drive Debian's Chromium. Install it when it is missing and this
 // machine can (root with apt-get); otherwise say how, and the tests skip (outside CI) with the same note.
 if (process.argv.includes('--browser')) {

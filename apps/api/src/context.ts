@@ -1,5 +1,6 @@
 import type { Database } from '@kapmap/db/client';
 import type { Geocoder } from '@kapmap/geo';
+import type { CacheNote } from './graphql/public-cache.js';
 import type { FirstAdminSetup } from './modules/accounts/first-admin.js';
 import type { Viewer } from './modules/accounts/sessions.js';
 import type { AccessRecorder } from './modules/referrals/access-log.js';
@@ -9,6 +10,14 @@ import type { Sealer } from './modules/referrals/sealing.js';
 export interface SessionCookie {
   start(token: string, expiresAt: Date): void;
   end(): void;
+}
+
+/** What the request log line says besides route and status: filled in while the request runs. */
+export interface RequestNotes {
+  /** The GraphQL operation's name (checked and capped as the metrics' label is). */
+  operation?: string;
+  /** The public cache's view of the request (public-cache.ts): its key, and whether its answer may be kept. */
+  cache?: CacheNote;
 }
 
 /** What every resolver gets for one request. Built per request by `server.ts`. */
@@ -30,4 +39,6 @@ export interface Context {
   httpMethod: string;
   /** The setup link a server without any platform admin printed at start; null once there is one. */
   firstAdmin: FirstAdminSetup | null;
+  /** For the request's log line. */
+  notes: RequestNotes;
 }

@@ -7,14 +7,22 @@ import { z } from 'zod';
  * The only place that reads process.env. Every value is checked once at start, and each bad one is
  * reported with what was expected, so the server never starts half-configured.
  */
-function workspaceRoot(): string {
+function workspaceRoot(): string | null {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'pnpm-workspace.yaml')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
+  return existsSync(join(dir, 'pnpm-workspace.yaml')) ? dir : null;
 }
 
+/**
+ * In a checkout, defaults are relative to its top. In the deployable bundle (`pnpm bundle`: no workspace
+ * around it) they are relative to the bundle, which holds the web app in `web/`.
+ */
+const checkout = workspaceRoot();
+const home = checkout ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const defaultWebRoot = checkout ? join(checkout, 'apps', 'web', 'dist') : join(home, 'web');
+
 /** PGlite keeps its data in `.data/pglite` at the top of the checkout (git-ignored). */
-const defaultPgliteDir = join(workspaceRoot(), '.data', 'pglite');
+const defaultPgliteDir = join(home, '.data', 'pglite');
 
 const boolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -32,6 +40,19 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\/.+/, 'must be a PostgreSQL URL such as postgres://user@host:5432/kapmap')
     .optional(),
+  /**
+   * A read replica of DATABASE_URL (PostgreSQL streaming replication): anonymous directory reads go there;
+   * writes, sessions and whatever a signed-in user reads stay on DATABASE_URL.
+   */
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/.+/, 'must be a PostgreSQL URL such as postgres://user@replica:5432/kapmap')
+    .optional(),
+  /**
+   * `kapmap serve` migrates first (the default, and what the embedded database needs). With false it waits
+   * for `kapmap migrate` to have run: set it where a migration Job or one-shot service does that.
+   */
+  MIGRATE_ON_START: boolean.default(true),
   PGLITE_DIR: z.string().min(1, 'must not be empty').default(defaultPgliteDir),
   DEMO_DATA: boolean.default(true),
   /** With a Mapbox access token, places the offline ZIP table cannot answer go to Mapbox's geocoder. */
@@ -45,10 +66,7 @@ const schema = z.object({
     .regex(/^pk\.[\w.-]+$/, 'must be a public Mapbox token, starting pk.')
     .optional(),
   /** The built web app to serve at /; an empty folder or a missing one serves the API alone. */
-  WEB_ROOT: z
-    .string()
-    .min(1, 'must not be empty')
-    .default(join(workspaceRoot(), 'apps', 'web', 'dist')),
+  WEB_ROOT: z.string().min(1, 'must not be empty').default(defaultWebRoot),
   DB_POOL_SIZE: z.coerce
     .number()
     .int('must be a whole number')
@@ -86,7 +104,7 @@ const schema = z.object({
   PHI_KEY_FILE: z
     .string()
     .min(1, 'must not be empty')
-    .default(join(workspaceRoot(), '.data', 'phi.key')),
+    .default(join(home, '.data', 'phi.key')),
   /** PostgreSQL cancels a statement that runs longer than this (signed-in requests, workers). */
   STATEMENT_TIMEOUT_MS: z.coerce.number().int('must be a whole number').min(100).max(600_000).default(15_000),
   /** The same for anonymous requests, which anyone can send. */
@@ -105,11 +123,23 @@ const schema = z.object({
   SHUTDOWN_DELAY_MS: z.coerce.number().int('must be a whole number').min(0).max(120_000).default(0),
   /** Open connections one client address may hold (0: no cap; the default behind TRUST_PROXY). */
   MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int('must be a whole number').min(0).optional(),
+  /**
+   * Anonymous public answers kept in memory by each process (graphql/public-cache.ts); 0 turns the cache off.
+   */
+  PUBLIC_CACHE_ENTRIES: z.coerce.number().int('must be a whole number').min(0).max(1_000_000).default(5_000),
+  /** The longest a public answer is kept, in the cache and by browsers and CDNs (seconds). */
+  PUBLIC_CACHE_SECONDS: z.coerce.number().int('must be a whole number').min(1).max(3_600).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 });
 
 const checked = schema.superRefine((env, ctx) => {
+  if (env.DATABASE_READ_URL && !env.DATABASE_URL)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DATABASE_READ_URL'],
+      message: 'needs DATABASE_URL: a read replica is of a PostgreSQL primary, not of the embedded database',
+    });
   // Without SMTP_URL email is written to the log, links and addresses included: a development aid only.
   if (env.NODE_ENV === 'production' && !env.SMTP_URL)
     ctx.addIssue({

@@ -39,11 +39,17 @@ export function serializeError(error: unknown, depth = 0): LoggedError {
     .filter((line) => /^\s+at /.test(line))
     .join('\n');
   let message: string;
-  if (e.message.startsWith('Failed query:')) {
-    // drizzle's DrizzleQueryError: "Failed query: <sql>\nparams: <values>". The SQL is parameterised; the
-    // values are exactly what must not be logged.
-    const sqlText = e.message.slice('Failed query:'.length).split('\nparams:')[0]?.trim() ?? '';
-    message = `Failed query: ${scrub(sqlText).slice(0, 300)}`;
+  if (e.message.includes('Failed query:')) {
+    // drizzle's DrizzleQueryError: "Failed query: <sql>\nparams: <values>", also inside a wrapper's message
+    // ("Context creation failed: Failed query: …"). The SQL is parameterised; the values are exactly what
+    // must not be logged.
+    const at = e.message.indexOf('Failed query:');
+    const sqlText =
+      e.message
+        .slice(at + 'Failed query:'.length)
+        .split('\nparams:')[0]
+        ?.trim() ?? '';
+    message = `${scrub(e.message.slice(0, at))}Failed query: ${scrub(sqlText).slice(0, 300)}`;
   } else if (isPostgresError(e)) {
     // PostgreSQL quotes the offending value in some messages (invalid input syntax for type uuid: "…").
     message = scrub(e.message.replace(/"[^"]*"/g, '"…"'));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -11,6 +12,7 @@ import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
@@ -22,12 +24,15 @@ import type { Geocoder } from '@kapmap/geo';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { GraphQLError, ValidationContext } from 'graphql';
-import type { Context } from './context.js';
+import type { Context, RequestNotes } from './context.js';
 import { formatError, httpErrorBody } from './graphql/errors.js';
 import { MAX_ALIASES, MAX_RESPONSE_BYTES, MAX_TOKENS, rowBudgetPlugin } from './graphql/limits.js';
+import type { PublicCache } from './graphql/public-cache.js';
+import { readReplicaPlugin } from './graphql/read-routing.js';
 import { schema } from './graphql/schema.js';
 import { storableStringsPlugin } from './graphql/strings.js';
 import { serializeError } from './log.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import type { FirstAdminSetup } from './modules/accounts/first-admin.js';
 import { loadViewer } from './modules/accounts/sessions.js';
 import { accessRecorder } from './modules/referrals/access-log.js';
@@ -44,6 +49,8 @@ export interface ServerOptions {
   db: Database;
   /** What anonymous requests use (a pool with a shorter statement timeout); `db` when absent. */
   publicDb?: Database;
+  /** Where anonymous queries read the directory: a read replica's pool; `publicDb` when absent. */
+  readDb?: Database;
   geocoder: Geocoder;
   /** Seals patient data in referrals under the configured key. */
   sealer: Sealer;
@@ -72,6 +79,10 @@ export interface ServerOptions {
   maxConnectionsPerAddress?: number;
   /** The largest answer sent; a larger one becomes RESPONSE_TOO_LARGE. Default MAX_RESPONSE_BYTES (4 MB). */
   maxResponseBytes?: number;
+  /** /metrics and what it counts; one with the outbox's backlog on `db` when absent. */
+  metrics?: Metrics;
+  /** Keeps anonymous public answers (graphql/public-cache.ts); without it every request runs its query. */
+  publicCache?: PublicCache;
   /** Where the log goes (standard output unless given): tests read it. */
   logStream?: Writable;
 }
@@ -81,6 +92,12 @@ const logSerializer = (error: unknown) => {
   const logged = serializeError(error);
   return { ...logged, stack: logged.stack ?? '' };
 };
+
+/** The most bytes of persisted query documents a process keeps (a few thousand documents). */
+export const MAX_PERSISTED_BYTES = 4 * 1024 * 1024;
+
+/** What a request id from a proxy may look like: nothing else is written to the log. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /** How long the server waits for a request's headers and body, and for an idle kept-alive connection. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -165,7 +182,13 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
             serializers: { err: logSerializer, error: logSerializer },
             ...(options.logStream ? { stream: options.logStream } : {}),
           },
+    // Fastify's own request lines would carry the URL (a GET's query and variables); ours say the route.
     logController: new LogController({ disableRequestLogging: true }),
+    // A load balancer's X-Request-Id is kept, so one id follows a request through the logs; else a new one.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
     trustProxy: options.trustProxy ?? false,
     requestTimeout: requestTimeoutMs,
     connectionTimeout: requestTimeoutMs * 2,
@@ -174,6 +197,55 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       options.maxConnectionsPerAddress ?? (options.trustProxy ? 0 : DEFAULT_MAX_CONNECTIONS_PER_ADDRESS),
     ),
   });
+  const metrics = options.metrics ?? createMetrics({ db: options.db });
+  const secure = options.secureCookies ?? false;
+  const cookieName = sessionCookieName(secure);
+  // One JSON log line per request: its id, method, route pattern, status, time and operation. Never its URL,
+  // headers or variables.
+  const notes = new WeakMap<object, RequestNotes>();
+  app.addHook('onRequest', async (request, reply) => {
+    notes.set(request, {});
+    void reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    metrics.observeRequest(route, request.method, reply.statusCode, seconds);
+    if (route === '/metrics' || route === '/healthz' || route === '/readyz') return;
+    request.log.info(
+      {
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        ...(notes.get(request)?.operation ? { operation: notes.get(request)?.operation } : {}),
+      },
+      'request',
+    );
+  });
+  // Every answer: no MIME sniffing; HSTS where cookies are HTTPS-only; nothing from /graphql kept by a browser
+  // or a proxy (answers may hold patient data) but the public answers the public cache says may be; and no
+  // answer larger than its byte budget. Added before compression's hook, so it sees the answer as text.
+  app.addHook('onSend', async (request, reply, payload) => {
+    void reply.header('x-content-type-options', 'nosniff');
+    if (secure) void reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    if (!request.url.startsWith('/graphql')) return payload;
+    if (typeof payload === 'string' && Buffer.byteLength(payload) > maxResponseBytes) {
+      void reply.header('cache-control', 'no-store');
+      void reply.status(400);
+      return JSON.stringify(
+        httpErrorBody(
+          'RESPONSE_TOO_LARGE',
+          `The answer would be larger than ${Math.ceil(maxResponseBytes / 1024).toLocaleString('en-US')} kB. Ask for fewer fields or smaller pages.`,
+        ),
+      );
+    }
+    const requestNotes = notes.get(request);
+    if (options.publicCache && requestNotes) options.publicCache.store(request, reply, requestNotes, payload);
+    else void reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
   await app.register(fastifyCookie);
   // Answers over 1 kB go out as brotli or gzip, as the client's Accept-Encoding asks (the web app's static
   // files are compressed at build time and sent as they are: see web.ts). Brotli at quality 4 costs about as
@@ -184,8 +256,6 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     encodings: ['br', 'gzip'],
     brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
   });
-  const secure = options.secureCookies ?? false;
-  const cookieName = sessionCookieName(secure);
   const publicUrl = options.publicUrl ?? 'http://localhost:4000';
 
   const apollo = new ApolloServer<Context>({
@@ -200,6 +270,16 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     // A document of more tokens is refused by the parser before it recurses (10,000 nested selections
     // otherwise end in "Maximum call stack size exceeded").
     parseOptions: { maxTokens: MAX_TOKENS },
+    // Automatic persisted queries: a client may send a document's SHA-256 instead of the document (a GET a CDN
+    // can key on), and an unknown one is answered PERSISTED_QUERY_NOT_FOUND, so the client sends it once with
+    // its text. Documents kept are capped by bytes, least recently used first, so no client can grow it.
+    persistedQueries: {
+      cache: new InMemoryLRUCache<string>({
+        maxSize: MAX_PERSISTED_BYTES,
+        sizeCalculation: (document) => document.length,
+      }),
+      ttl: null,
+    },
     // A public API must refuse queries built to exhaust it (clinic → locations → clinic → …) before running
     // them. As validation rules these run once per distinct document: Apollo caches validated documents.
     validationRules: [
@@ -209,7 +289,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       maxAliasesRule({ n: MAX_ALIASES, allowList: [], ...reportAsValidationError }),
     ],
     formatError: (formatted, error) =>
-      formatError(formatted, error, (e) => app.log.error(e, 'unexpected error')),
+      formatError(formatted, error, (e) => {
+        metrics.countFailure('unexpected_error');
+        app.log.error(e, 'unexpected error');
+      }),
     plugins: [
       fastifyApolloDrainPlugin(app),
       ApolloServerPluginLandingPageDisabled(),
@@ -217,6 +300,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       ApolloServerPluginCacheControlDisabled(),
       storableStringsPlugin(),
       rowBudgetPlugin(),
+      metrics.graphqlPlugin(),
+      ...(options.readDb ? [readReplicaPlugin(options.readDb)] : []),
+      ...(options.publicCache ? [options.publicCache.plugin(schema)] : []),
     ],
   });
   await apollo.start();
@@ -237,6 +323,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
         accessLog: accessRecorder(options.db),
         httpMethod: request.method,
         firstAdmin: options.firstAdmin ?? null,
+        notes: notes.get(request) ?? {},
         sessionCookie: {
           start: (value, expiresAt) =>
             void reply.setCookie(cookieName, value, {
@@ -253,7 +340,25 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     },
   });
   // Request bodies are taken as sent: no decompression of a client's upload (a small zip can expand a lot).
-  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], handler, config: { decompress: false } });
+  app.route({
+    url: '/graphql',
+    method: ['GET', 'POST', 'OPTIONS'],
+    handler,
+    config: { decompress: false },
+    // A public answer kept earlier goes out before Apollo is reached (public-cache.ts).
+    preHandler: async (request, reply) => {
+      const requestNotes = notes.get(request);
+      if (!options.publicCache || !requestNotes) return;
+      const answered = options.publicCache.lookup(request, reply, requestNotes);
+      if (requestNotes.cache) metrics.countCache(requestNotes.cache.hit ? 'hit' : 'miss');
+      return answered;
+    },
+  });
+  // Prometheus's scrape. Deployments keep it from the public (HAProxy denies it; see infra/).
+  app.get('/metrics', async (_request, reply) => {
+    void reply.header('content-type', metrics.registry.contentType).header('cache-control', 'no-store');
+    return metrics.registry.metrics();
+  });
   // Liveness: the process answers. Readiness: it can serve, so a load balancer may send it requests.
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (_request, reply) => {
@@ -277,30 +382,14 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
   if (options.web) await registerWebApp(app, options.web);
 
-  // Every answer: no MIME sniffing; HSTS where cookies are HTTPS-only; and nothing from /graphql kept by a
-  // browser or a proxy (answers may hold patient data), and no answer larger than its byte budget.
-  app.addHook('onSend', async (request, reply, payload) => {
-    void reply.header('x-content-type-options', 'nosniff');
-    if (secure) void reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
-    if (!request.url.startsWith('/graphql')) return payload;
-    void reply.header('cache-control', 'no-store');
-    if (typeof payload === 'string' && Buffer.byteLength(payload) > maxResponseBytes) {
-      void reply.status(400);
-      return JSON.stringify(
-        httpErrorBody(
-          'RESPONSE_TOO_LARGE',
-          `The answer would be larger than ${Math.ceil(maxResponseBytes / 1024).toLocaleString('en-US')} kB. Ask for fewer fields or smaller pages.`,
-        ),
-      );
-    }
-    return payload;
-  });
-
   // Fastify's own errors (body too large, bad JSON, wrong media type) in the GraphQL error shape, with a code.
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) app.log.error(error, 'unexpected error');
+    if (status === 500) {
+      metrics.countFailure('unexpected_error');
+      app.log.error(error, 'unexpected error');
+    }
     void reply.status(status).send(httpErrorBody(status, status === 500 ? undefined : error.message));
   });
   if (!options.web) app.setNotFoundHandler((request, reply) => reply.status(404).send(notFoundBody(request)));

@@ -22,6 +22,23 @@ describe('configuration', () => {
     });
   });
 
+  it('takes a read replica only beside a PostgreSQL primary', () => {
+    expect(
+      loadEnv({
+        DATABASE_URL: 'postgres://kapmap@db:5432/kapmap',
+        DATABASE_READ_URL: 'postgres://kapmap@replica:5432/kapmap',
+      }).DATABASE_READ_URL,
+    ).toBe('postgres://kapmap@replica:5432/kapmap');
+    expect(() => loadEnv({ DATABASE_READ_URL: 'postgres://kapmap@replica:5432/kapmap' })).toThrow(
+      /DATABASE_READ_URL=.*needs DATABASE_URL/,
+    );
+  });
+
+  it('migrates on start unless MIGRATE_ON_START=false leaves it to `kapmap migrate`', () => {
+    expect(loadEnv({}).MIGRATE_ON_START).toBe(true);
+    expect(loadEnv({ MIGRATE_ON_START: 'false' }).MIGRATE_ON_START).toBe(false);
+  });
+
   it('names every bad value with what it should be, all at once', () => {
     let error: unknown;
     try {

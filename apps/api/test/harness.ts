@@ -1,11 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import type { Database } from '@kapmap/db/client';
 import { prepareDatabase } from '@kapmap/db/seed';
 import { createTestDb, type TestDb } from '@kapmap/db/testing';
 import { offlineGeocoder } from '@kapmap/geo';
 import type { FastifyInstance } from 'fastify';
+import {
+  createPublicCache,
+  dropOnListingChange,
+  type PublicCache,
+  type PublicCacheOptions,
+} from '../src/graphql/public-cache.js';
+import { createMetrics } from '../src/metrics.js';
 import { createSealer } from '../src/modules/referrals/sealing.js';
-import { createServer, type ServerOptions } from '../src/server.js';
+import { createServer, type ServerOptions, sessionCookieName } from '../src/server.js';
 import type { WebOptions } from '../src/web.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -25,6 +33,8 @@ export interface Api {
   ): Promise<GraphQLResponse<T>>;
   /** SQL statements drizzle has run since the last reset. */
   sqlLog: string[];
+  /** The public cache, when the test asked for one (dropped on every listing change, as in `serve`). */
+  publicCache: PublicCache | undefined;
   /** A browser-like client: keeps the session cookie the server sets, and sends it back. */
   agent(): Agent;
   close(): Promise<void>;
@@ -65,8 +75,12 @@ export async function startApi(
     phiKey?: Buffer;
     /** More server options (timeouts, caps, production). */
     server?: Partial<ServerOptions>;
+    /** A read replica's handle for anonymous queries, made from the test database (read-replica.test.ts). */
+    readDb?: (db: TestDb) => Database;
     /** Collects every line the server logs (at info and above) instead of discarding them. */
     logLines?: string[];
+    /** Keep anonymous public answers, as `serve` does (off by default, so tests see every write at once). */
+    publicCache?: PublicCacheOptions;
   } = {},
 ): Promise<Api> {
   const sqlLog: string[] = [];
@@ -78,7 +92,15 @@ export async function startApi(
   });
   await prepareDatabase(db, { demo: options.demo ?? true });
   await options.prepare?.(db);
+  const publicCache = options.publicCache
+    ? createPublicCache({
+        ...options.publicCache,
+        cookieName: sessionCookieName(options.secureCookies ?? false),
+      })
+    : undefined;
+  const stopListening = publicCache ? await dropOnListingChange(db, publicCache) : undefined;
   const app = await createServer({
+    ...(publicCache ? { publicCache } : {}),
     db: db.db,
     geocoder: offlineGeocoder(),
     sealer: createSealer(options.phiKey ?? randomBytes(32)),
@@ -87,6 +109,8 @@ export async function startApi(
     publicUrl: 'http://kapmap.test',
     secureCookies: options.secureCookies ?? false,
     ...(options.web ? { web: options.web } : {}),
+    ...(options.readDb ? { readDb: options.readDb(db) } : {}),
+    metrics: createMetrics({ db: db.db, pools: () => db.poolStats() }),
     ...options.server,
   });
   const post = async (query: string, variables?: Record<string, unknown>, cookie?: string) => {
@@ -102,6 +126,7 @@ export async function startApi(
     db,
     app,
     sqlLog,
+    publicCache,
     gql: async (query, variables) => (await post(query, variables)).body,
     agent: () => {
       const agent: Agent = {
@@ -122,6 +147,7 @@ export async function startApi(
       return agent;
     },
     close: async () => {
+      await stopListening?.();
       await app.close();
       await db.drop();
     },

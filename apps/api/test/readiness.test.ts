@@ -88,6 +88,14 @@ describe('health and readiness', () => {
         payload: { query: '{ conditions { code } }' },
       });
       expect(res.json().errors?.[0]).toMatchObject({ extensions: { code: 'DATABASE_UNAVAILABLE' } });
+      // Signed in: the session is looked up before GraphQL runs (Apollo's context), and fails the same way.
+      const signedIn = await app.inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { 'content-type': 'application/json', cookie: 'kapmap_session=some-session-token-value' },
+        payload: { query: '{ viewer { id } }' },
+      });
+      expect(signedIn.json().errors?.[0]).toMatchObject({ extensions: { code: 'DATABASE_UNAVAILABLE' } });
       // Not the 30 s postgres.js would wait by default.
       expect(Date.now() - started).toBeLessThan(15_000);
     } finally {

@@ -28,8 +28,14 @@ describe('sealing patient data', () => {
     const sealed = sealer.seal('secret', 'referral:1');
     expect(() => sealer.open(sealed, 'referral:2')).toThrow(/failed its integrity check/);
     const [id, iv, tag, data = ''] = sealed.split('.');
-    const flipped = `${id}.${iv}.${tag}.${data.slice(0, -2)}${data.endsWith('A') ? 'B' : 'A'}${data.slice(-1)}`;
-    expect(() => sealer.open(flipped, 'referral:1')).toThrow(/failed its integrity check/);
+    // Every byte of the ciphertext, each with one bit flipped (a character swap in the text could be a no-op).
+    const bytes = Buffer.from(data, 'base64url');
+    for (let at = 0; at < bytes.length; at++) {
+      const altered = Buffer.from(bytes);
+      altered[at] = (altered[at] ?? 0) ^ 1;
+      const flipped = `${id}.${iv}.${tag}.${altered.toString('base64url')}`;
+      expect(() => sealer.open(flipped, 'referral:1')).toThrow(/failed its integrity check/);
+    }
   });
 
   it('reads a key as hex or base64, and refuses one of the wrong length', () => {

@@ -539,3 +539,156 @@ describe('sorting', () => {
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'after' });
   });
 });
+
+describe('a bounded count', () => {
+  const COUNT = `query ($upTo: Int, $filter: LocationFilter) { searchLocations(place: "Raleigh, NC", radius: 500, filter: $filter, first: 1) {
+    totalCount boundedCount(upTo: $upTo) { value exact } } }`;
+
+  it('is the exact count when the radius holds at most upTo, whatever the filter', async () => {
+    for (const filter of [undefined, { conditions: ['ptsd'] }, { routes: ['iv'] }]) {
+      const res = await api.gql(COUNT, { upTo: 1000, filter });
+      expect(res.errors).toBeUndefined();
+      const { totalCount, boundedCount } = res.data?.searchLocations ?? {};
+      expect(totalCount).toBeGreaterThan(2);
+      expect(boundedCount).toEqual({ value: totalCount, exact: true });
+    }
+  });
+
+  it('says "more than upTo" once there are more, and counts no further', async () => {
+    const res = await api.gql(COUNT, { upTo: 2 });
+    expect(res.data?.searchLocations.boundedCount).toEqual({ value: 2, exact: false });
+    const exactly = (await api.gql(COUNT, {})).data?.searchLocations;
+    const at = await api.gql(COUNT, { upTo: exactly.totalCount });
+    expect(at.data?.searchLocations.boundedCount).toEqual({ value: exactly.totalCount, exact: true });
+  });
+
+  it('costs one statement, and refuses an upTo outside 1 to 10,000', async () => {
+    api.sqlLog.length = 0;
+    await api.gql(
+      `{ searchLocations(near: { lat: 35.848, lng: -78.6317 }, radius: 50, first: 1) { boundedCount { value } } }`,
+    );
+    expect(api.sqlLog.filter((q) => /count\(/i.test(q))).toHaveLength(1);
+    for (const upTo of [0, 10_001]) {
+      const res = await api.gql(COUNT, { upTo });
+      expect(res.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+      expect(res.errors?.[0]?.message).toMatch(/upTo must be from 1 to 10000/);
+    }
+  });
+});
+
+describe('the map’s clusters', () => {
+  const CLUSTERS = `query ($zoom: Int!, $within: GeoBoundsInput, $filter: LocationFilter) {
+    searchLocations(place: "Raleigh, NC", radius: 500, filter: $filter, first: 1) {
+      origin { lat lng }
+      boundedCount { value exact }
+      mapClusters(zoom: $zoom, within: $within) { count lat lng id bounds { north south east west } }
+    } }`;
+  interface Cell {
+    count: number;
+    lat: number;
+    lng: number;
+    id: string | null;
+    bounds: { north: number; south: number; east: number; west: number };
+  }
+  async function clusters(variables: Record<string, unknown>) {
+    const res = await api.gql<{
+      searchLocations: {
+        origin: { lat: number; lng: number };
+        boundedCount: { value: number };
+        mapClusters: Cell[];
+      };
+    }>(CLUSTERS, variables);
+    expect(res.errors).toBeUndefined();
+    return (
+      res.data?.searchLocations ?? { origin: { lat: 0, lng: 0 }, boundedCount: { value: 0 }, mapClusters: [] }
+    );
+  }
+  /** The cell a point falls in on a grid of 8 × 2^zoom Web Mercator cells across the world. */
+  function cellOf(lat: number, lng: number, zoom: number): string {
+    const n = 8 * 2 ** zoom;
+    const y = 0.5 - Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) / (2 * Math.PI);
+    return `${Math.floor(((lng + 180) / 360) * n)}:${Math.floor(y * n)}`;
+  }
+
+  it('counts every match once at a national zoom, each cluster at the center of its locations', async () => {
+    const got = await clusters({ zoom: 4 });
+    const expected = bruteForce(got.origin, 500 * METERS_PER_MILE);
+    const cells = new Map<string, typeof expected>();
+    for (const x of expected) {
+      const key = cellOf(x.t.lat ?? 0, x.t.lng ?? 0, 4);
+      cells.set(key, [...(cells.get(key) ?? []), x]);
+    }
+    expect(cells.size).toBeLessThan(expected.length); // the demo data crowds at this zoom
+    expect(got.mapClusters.reduce((n, c) => n + c.count, 0)).toBe(expected.length);
+    expect(got.mapClusters).toHaveLength(cells.size);
+    const want = [...cells.values()].map((xs) => ({
+      count: xs.length,
+      lat: xs.reduce((a, x) => a + (x.t.lat ?? 0), 0) / xs.length,
+      lng: xs.reduce((a, x) => a + (x.t.lng ?? 0), 0) / xs.length,
+      id: xs.length === 1 ? xs[0]?.t.id : null,
+    }));
+    const key = (c: { lat: number; lng: number }) => `${c.lat.toFixed(6)},${c.lng.toFixed(6)}`;
+    const byCentre = new Map(want.map((w) => [key(w), w]));
+    for (const c of got.mapClusters) {
+      const w = byCentre.get(key(c));
+      expect(w, `a cell at ${key(c)}`).toBeDefined();
+      expect(c.count).toBe(w?.count);
+      expect(c.id === null ? null : rowId(c.id)).toBe(w?.id ?? null);
+      expect(c.bounds.south).toBeLessThanOrEqual(c.lat);
+      expect(c.bounds.north).toBeGreaterThanOrEqual(c.lat);
+    }
+    // The fullest first.
+    const counts = got.mapClusters.map((c) => c.count);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+  });
+
+  it('draws every location as its own point above zoom 13, with its ID', async () => {
+    const got = await clusters({ zoom: 14, filter: { routes: ['iv'] } });
+    const expected = bruteForce(got.origin, 500 * METERS_PER_MILE, (t) => t.routes.includes('iv'));
+    expect(got.mapClusters.every((c) => c.count === 1 && c.id !== null)).toBe(true);
+    expect(got.mapClusters.map((c) => rowId(c.id ?? '')).sort()).toEqual(expected.map((x) => x.t.id).sort());
+  });
+
+  it('counts only what is on screen when given the view, also across the antimeridian', async () => {
+    const within = { north: 36.5, south: 35, east: -78, west: -80 };
+    const got = await clusters({ zoom: 8, within });
+    const inView = bruteForce(got.origin, 500 * METERS_PER_MILE).filter(
+      (x) =>
+        (x.t.lat ?? 0) >= within.south &&
+        (x.t.lat ?? 0) <= within.north &&
+        (x.t.lng ?? 0) >= within.west &&
+        (x.t.lng ?? 0) <= within.east,
+    );
+    expect(inView.length).toBeGreaterThan(0);
+    expect(got.mapClusters.reduce((n, c) => n + c.count, 0)).toBe(inView.length);
+
+    // West of east crosses 180°: from -78.7 eastward round the world to -78.8, all but a sliver of longitude.
+    const around = { north: 36.5, south: 35, east: -78.8, west: -78.7 };
+    const sliver = await clusters({ zoom: 8, within: around });
+    const all = bruteForce(got.origin, 500 * METERS_PER_MILE).filter(
+      (x) => (x.t.lat ?? 0) >= around.south && (x.t.lat ?? 0) <= around.north,
+    );
+    const inSliver = all.filter((x) => (x.t.lng ?? 0) > around.east && (x.t.lng ?? 0) < around.west);
+    expect(inSliver.length).toBeGreaterThan(0);
+    expect(sliver.mapClusters.reduce((n, c) => n + c.count, 0)).toBe(all.length - inSliver.length);
+  });
+
+  it('costs one statement, and refuses a zoom or a view that is not one', async () => {
+    api.sqlLog.length = 0;
+    await clusters({ zoom: 6 });
+    expect(api.sqlLog.filter((q) => /group by/i.test(q))).toHaveLength(1);
+    for (const [variables, message] of [
+      [{ zoom: -1 }, /zoom must be a whole number from 0 to 22/],
+      [{ zoom: 23 }, /zoom must be a whole number from 0 to 22/],
+      [{ zoom: 5, within: { north: 30, south: 40, east: 0, west: 1 } }, /within.south must not be north/],
+      [
+        { zoom: 5, within: { north: 95, south: 40, east: 0, west: 1 } },
+        /within.north must be between -90 and 90/,
+      ],
+    ] as const) {
+      const res = await api.gql(CLUSTERS, variables);
+      expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(res.errors?.[0]?.message).toMatch(message);
+    }
+  });
+});

@@ -56,8 +56,6 @@ export interface App {
   stop(): Promise<void>;
 }
 
-const createAdminCli = resolve(here, '../../api/dist/src/cli/create-admin.js');
-
 /** Runs a command of the API to its end, with the app's environment; its output, or a thrown error. */
 function runCli(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((ok, fail) => {
@@ -101,14 +99,17 @@ export async function startApp(options: { admin?: { email: string; name: string 
   let adminLink: string | null = null;
   if (options.admin) {
     const out = await runCli(
-      createAdminCli,
-      ['--email', options.admin.email, '--name', options.admin.name],
+      apiMain,
+      ['create-admin', '--email', options.admin.email, '--name', options.admin.name],
       env,
     );
     adminLink = out.match(/https?:\/\/\S+\/reset-password\?token=\S+/)?.[0] ?? null;
     if (!adminLink) throw new Error(`create-admin printed no link:\n${out}`);
   }
-  const child: ChildProcess = spawn(process.execPath, [apiMain], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [apiMain, 'serve'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (d) => {
     output += d;
@@ -209,8 +210,8 @@ export interface Rendered {
   points: string[];
   /** The counts of drawn clusters. */
   clusters: number[];
-  /** Cluster counts drawn as text (needs the map's fonts to work offline). */
-  labels: number;
+  /** The counts the cluster labels show, one per label drawn (needs the map's fonts to work offline). */
+  labels: number[];
 }
 
 export async function rendered(page: Page): Promise<Rendered> {
@@ -219,14 +220,14 @@ export async function rendered(page: Page): Promise<Rendered> {
     const map = window.__kapmapMap as
       | { loaded(): boolean; getZoom(): number; queryRenderedFeatures(o: { layers: string[] }): F[] }
       | undefined;
-    if (!map) return { loaded: false, zoom: 0, points: [], clusters: [], labels: 0 };
+    if (!map) return { loaded: false, zoom: 0, points: [], clusters: [], labels: [] };
     const q = (layer: string) => map.queryRenderedFeatures({ layers: [layer] });
     return {
       loaded: map.loaded(),
       zoom: map.getZoom(),
       points: [...new Set(q('points').map((f) => String(f.properties.id)))],
       clusters: q('clusters').map((f) => Number(f.properties.point_count)),
-      labels: q('cluster-count').length,
+      labels: q('cluster-count').map((f) => Number(f.properties.point_count)),
     };
   });
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatDistance, formatPhone, formatWait, safeWebUrl, summarize } from '../src/search/format.js';
+import {
+  countLabel,
+  formatDistance,
+  formatPhone,
+  formatWait,
+  safeWebUrl,
+  summarize,
+} from '../src/search/format.js';
 
 describe('how listing facts read', () => {
   it('links a clinic’s website only when it is a web address', () => {
@@ -44,5 +51,13 @@ describe('lowest prices', () => {
       { route: 'Intramuscular injection', price: '$300' },
       { route: 'IV infusion', price: '$450' },
     ]);
+  });
+});
+
+describe('countLabel', () => {
+  it('reads an exact count as the number, and a count that stopped at its cap as "more than"', () => {
+    expect(countLabel({ value: 12, exact: true })).toBe('12');
+    expect(countLabel({ value: 1234, exact: true })).toBe('1,234');
+    expect(countLabel({ value: 5000, exact: false })).toBe('more than 5,000');
   });
 });

@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { SearchForm } from '../src/search/SearchForm.js';
@@ -137,6 +137,23 @@ describe('the search box’s suggestions', () => {
     expect(box).toHaveAttribute('aria-expanded', 'false');
     await user.type(box, '-Salem NC{Enter}');
     expect(onSearch).toHaveBeenCalledWith({ place: 'Winston-Salem NC' }, 25);
+  });
+
+  it('does not open over the page when its places arrive after the search was made', async () => {
+    const onSearch = vi.fn();
+    let answer: (found: typeof places) => void = () => {};
+    const suggest = vi.fn(() => new Promise<typeof places>((resolve) => (answer = resolve)));
+    const user = userEvent.setup();
+    render(<SearchForm place={null} nearLabel={null} radius={25} onSearch={onSearch} suggest={suggest} />);
+    const box = screen.getByRole('combobox', { name: 'ZIP code or city' });
+    await user.type(box, 'Springfield');
+    await waitFor(() => expect(suggest).toHaveBeenCalled());
+    await user.click(screen.getByRole('button', { name: 'Search' }));
+    expect(onSearch).toHaveBeenCalledWith({ place: 'Springfield' }, 25);
+    answer(places);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(box).toHaveAttribute('aria-expanded', 'false');
+    expect(screen.queryByRole('listbox', { name: 'Places' })).toBeNull();
   });
 
   it('shows the search’s complaint beside the box, with the places a bare city may be', async () => {

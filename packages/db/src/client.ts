@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { cube } from '@electric-sql/pglite/contrib/cube';
@@ -20,6 +21,11 @@ export type Database = PgAsyncDatabase<PgQueryResultHKT, Relations>;
 export interface DbOptions {
   /** A PostgreSQL URL. Without one, kapmap runs on embedded PGlite. */
   url?: string | undefined;
+  /**
+   * A read replica of `url`: `readDb` reads from it. Without one, `readDb` is `publicDb`. Only for reads that
+   * may lag the primary by replication's delay: anonymous directory reads.
+   */
+  readUrl?: string | undefined;
   /** PGlite's data folder; `memory://` (or undefined) keeps the data in memory only. */
   dataDir?: string | undefined;
   /** Called with every SQL statement drizzle runs: the N+1 tests count them. */
@@ -37,6 +43,9 @@ export interface DbOptions {
   maxPublicConnections?: number | undefined;
 }
 
+/** What PostgreSQL notifies, after commit, on a write to any table a public listing is made of (listing_notify). */
+export const LISTINGS_CHANNEL = 'kapmap_listings';
+
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
 export const DEFAULT_PUBLIC_STATEMENT_TIMEOUT_MS = 3_000;
 /** SQLSTATE of a statement PostgreSQL cancelled (statement_timeout among others). */
@@ -50,6 +59,11 @@ export interface DbHandle {
    * connection in the process) the same as `db`.
    */
   publicDb: Database;
+  /**
+   * Where anonymous reads of the public directory go: the read replica's pool (the public statement timeout)
+   * with `readUrl`, else `publicDb`. Never for writes, sessions or anything a signed-in user reads.
+   */
+  readDb: Database;
   driver: 'pglite' | 'postgres';
   /** Runs raw SQL and returns its rows, whichever driver is underneath. */
   rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
@@ -59,7 +73,28 @@ export interface DbHandle {
   migrate(): Promise<void>;
   /** Migrations bundled with this build that the database has not applied: empty when its schema is current. */
   pendingMigrations(): Promise<string[]>;
+  /** Connections of each pool, busy and configured, as the database servers see them (for /metrics). */
+  poolStats(): Promise<PoolStats[]>;
+  /**
+   * Calls `onNotify` for each NOTIFY on `channel` (on the primary), and `onListen` each time listening
+   * starts: first, and again after a lost connection is made again (notifications meanwhile are lost).
+   * Resolves to a function that stops listening.
+   */
+  listen(
+    channel: string,
+    onNotify: (payload: string) => void,
+    onListen?: () => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  /** `primary`, `public` (anonymous requests on the primary) or `replica`. */
+  name: string;
+  /** Connections open and not idle: running a statement or inside a transaction. */
+  busy: number;
+  open: number;
+  max: number;
 }
 
 /** The migrations of this build, by name (read once). */
@@ -104,6 +139,31 @@ function preparing(client: postgres.Sql): postgres.Sql {
   });
 }
 
+/**
+ * Names this process's connections in pg_stat_activity: the pool and the host (a pod's name) with its pid,
+ * so that poolStats counts this process's own.
+ */
+const processTag = `${hostname()}:${process.pid}`.slice(-40);
+
+/** A postgres.js pool on `url`, as kapmap configures every one. */
+function postgresPool(url: string) {
+  return (size: number, timeoutMs: number, name: string) =>
+    postgres(url, {
+      max: size,
+      onnotice: () => {},
+      // Never let postgres.js put parameters into errors' messages: they may be emails or patient text.
+      debug: false,
+      // A database that is away fails a request in seconds, not after postgres.js's default 30 s.
+      connect_timeout: 5,
+      connection: {
+        application_name: `${name} ${processTag}`,
+        statement_timeout: timeoutMs,
+        // A transaction left open by a stuck request must not hold its locks for ever.
+        idle_in_transaction_session_timeout: 60_000,
+      },
+    });
+}
+
 export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
   const logger: Logger | undefined = options.onQuery
     ? { logQuery: (query, params) => options.onQuery?.(query, params) }
@@ -111,32 +171,31 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
 
   if (options.url) {
     const max = options.maxConnections ?? 10;
-    const pool = (size: number, timeoutMs: number, name: string) =>
-      postgres(options.url as string, {
-        max: size,
-        onnotice: () => {},
-        // Never let postgres.js put parameters into errors' messages: they may be emails or patient text.
-        debug: false,
-        // A database that is away fails a request in seconds, not after postgres.js's default 30 s.
-        connect_timeout: 5,
-        connection: {
-          application_name: name,
-          statement_timeout: timeoutMs,
-          // A transaction left open by a stuck request must not hold its locks for ever.
-          idle_in_transaction_session_timeout: 60_000,
-        },
-      });
+    const pool = postgresPool(options.url);
     const client = pool(max, options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS, 'kapmap');
+    const publicMax = options.maxPublicConnections ?? Math.max(2, Math.floor(max / 2));
+    const replicaMax = options.maxPublicConnections ?? max;
     const publicClient = pool(
-      options.maxPublicConnections ?? Math.max(2, Math.floor(max / 2)),
+      publicMax,
       options.publicStatementTimeoutMs ?? DEFAULT_PUBLIC_STATEMENT_TIMEOUT_MS,
       'kapmap-public',
     );
+    const replicaClient = options.readUrl
+      ? postgresPool(options.readUrl)(
+          replicaMax,
+          options.publicStatementTimeoutMs ?? DEFAULT_PUBLIC_STATEMENT_TIMEOUT_MS,
+          'kapmap-replica',
+        )
+      : null;
     const db = drizzlePostgres({ client: preparing(client), relations, logger });
     const publicDb = drizzlePostgres({ client: preparing(publicClient), relations, logger });
+    const readDb = replicaClient
+      ? drizzlePostgres({ client: preparing(replicaClient), relations, logger })
+      : publicDb;
     return {
       db,
       publicDb,
+      readDb,
       driver: 'postgres',
       rows: async <T extends Record<string, unknown>>(query: SQL) =>
         (await db.execute(query)) as unknown as T[],
@@ -155,8 +214,31 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
         }
       },
       pendingMigrations: () => pendingOf((text) => client.unsafe<{ name: string | null }[]>(text)),
+      poolStats: async () => {
+        const pools = [
+          { name: 'primary', sql: client, tag: `kapmap ${processTag}`, max },
+          { name: 'public', sql: client, tag: `kapmap-public ${processTag}`, max: publicMax },
+          ...(replicaClient
+            ? [{ name: 'replica', sql: replicaClient, tag: `kapmap-replica ${processTag}`, max: replicaMax }]
+            : []),
+        ];
+        return Promise.all(
+          pools.map(async (pool) => {
+            // The statement asking is itself active on a connection of its pool: it is not counted.
+            const [row] = await pool.sql<{ open: number; busy: number }[]>`
+              SELECT count(*)::int AS open, count(*) FILTER (WHERE state <> 'idle' AND pid <> pg_backend_pid())::int AS busy
+              FROM pg_stat_activity WHERE application_name = ${pool.tag}`;
+            return { name: pool.name, busy: row?.busy ?? 0, open: row?.open ?? 0, max: pool.max };
+          }),
+        );
+      },
+      listen: async (channel, onNotify, onListen) => {
+        // postgres.js listens on a connection of its own, made again (and listening again) when lost.
+        const { unlisten } = await client.listen(channel, onNotify, onListen);
+        return unlisten;
+      },
       close: async () => {
-        await Promise.all([client.end({ timeout: 5 }), publicClient.end({ timeout: 5 })]);
+        await Promise.all([client, publicClient, replicaClient].map((c) => c?.end({ timeout: 5 })));
       },
     };
   }
@@ -168,6 +250,7 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
   return {
     db,
     publicDb: db,
+    readDb: db,
     driver: 'pglite',
     rows: async <T extends Record<string, unknown>>(query: SQL) => (await db.execute(query)).rows as T[],
     rawQuery: async <T extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
@@ -177,6 +260,13 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
     },
     pendingMigrations: () =>
       pendingOf(async (text) => (await client.query<{ name: string | null }>(text)).rows),
+    // One connection, in this process.
+    poolStats: async () => [{ name: 'primary', busy: 0, open: 1, max: 1 }],
+    listen: async (channel, onNotify, onListen) => {
+      const stop = await client.listen(channel, onNotify);
+      onListen?.();
+      return stop;
+    },
     close: () => client.close(),
   };
 }

@@ -87,6 +87,8 @@ export async function generateLocations(handle: DbHandle, options: GenerateOptio
     n = Math.min(chunk, total - done);
     const clinicsInChunk = Math.ceil(n / 2);
     await db.transaction(async (tx) => {
+      // A chunk of 50,000 takes longer than a request's statement timeout: this transaction has none.
+      await tx.execute(sql`SET LOCAL statement_timeout = 0`);
       // setseed makes random() repeatable within this transaction's connection.
       await tx.execute(sql`SELECT setseed(${((seed * 7919 + done) % 1_000_000) / 1_000_000})`);
       await tx.execute(sql`
@@ -133,5 +135,8 @@ export async function generateLocations(handle: DbHandle, options: GenerateOptio
     options.onProgress?.(done + n, total);
   }
   await db.execute(sql`DROP TABLE kapmap_gen_zips`);
-  await db.execute(sql`ANALYZE`);
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`SET LOCAL statement_timeout = 0`);
+    await tx.execute(sql`ANALYZE`);
+  });
 }

@@ -1,23 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { createDb } from '@kapmap/db/client';
 import { emailTokens, users } from '@kapmap/db/schema';
 import { emailField, nameField } from '@kapmap/validation';
 import { eq } from 'drizzle-orm';
-import { ConfigError, loadEnv } from '../env.js';
+import { ConfigError, type Env } from '../env.js';
 import { hashPassword } from '../modules/accounts/passwords.js';
 import { newToken, normalizeEmail, RESET_PASSWORD_TTL_MS } from '../modules/accounts/tokens.js';
+import { openDatabase } from './database.js';
 
 /**
  * Makes a platform admin: the only way to get one. There is no default password anywhere: a new account
  * gets an unusable random one, and the command prints a single-use link (valid one hour) to choose a password.
  * An existing account is promoted and keeps its password.
  *
- *   pnpm --filter @kapmap/api create-admin --email you@example.org --name "Your Name"
+ *   kapmap create-admin --email you@example.org --name "Your Name"
  *
  * On the embedded database, stop the server first: PGlite's folder takes one process at a time.
  */
-export async function createAdmin(argv: string[], env = loadEnv()): Promise<string> {
+export async function createAdmin(argv: string[], env: Env): Promise<string> {
   const { values } = parseArgs({
     args: argv,
     options: { email: { type: 'string' }, name: { type: 'string' } },
@@ -27,10 +27,7 @@ export async function createAdmin(argv: string[], env = loadEnv()): Promise<stri
   const name = nameField('a name').safeParse(values.name ?? email.data.split('@')[0]);
   if (!name.success) throw new ConfigError('--name must be 1 to 120 characters.');
   const address = normalizeEmail(email.data);
-  const db = await createDb({
-    url: env.DATABASE_URL,
-    dataDir: env.DATABASE_URL ? undefined : env.PGLITE_DIR,
-  });
+  const { db } = await openDatabase(env);
   try {
     await db.migrate();
     const { token, hash } = newToken();
@@ -71,13 +68,4 @@ export async function createAdmin(argv: string[], env = loadEnv()): Promise<stri
   } finally {
     await db.close();
   }
-}
-
-if (process.argv[1]?.endsWith('create-admin.js')) {
-  createAdmin(process.argv.slice(2))
-    .then((message) => console.log(message))
-    .catch((error: unknown) => {
-      console.error(error instanceof ConfigError ? error.message : error);
-      process.exit(error instanceof ConfigError ? 2 : 1);
-    });
 }

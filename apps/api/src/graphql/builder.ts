@@ -7,6 +7,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import type { Context } from '../context.js';
+import { DIRECTORY_CACHE } from './cache-policy.js';
 import { badUserInput, coded, DomainError } from './errors.js';
 import { isVisible } from './visibility.js';
 
@@ -63,6 +64,8 @@ export const builder = new SchemaBuilder<PothosTypes>({
   },
   relay: {
     clientMutationId: 'omit',
+    // Where a page sits is as public as the page: its parent decides (a referral list's is not kept).
+    pageInfoTypeOptions: { ...DIRECTORY_CACHE },
     cursorType: 'String',
     // A malformed global ID is the client's mistake, and says which argument held it.
     decodeGlobalID: (globalID) => {

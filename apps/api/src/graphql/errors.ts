@@ -67,10 +67,13 @@ const PASSED_THROUGH = new Set([
   'QUERY_TIMEOUT',
 ]);
 
-/** PostgreSQL cancelled the statement (its statement_timeout ran out), somewhere in the error's causes. */
-/** Whether the error, or one of the errors that caused it (five deep at most), has a code `matches` accepts. */
+/**
+ * Whether the error, or one of the errors that caused it (five deep at most), has a code `matches` accepts.
+ * The chain is `cause` and a GraphQLError's `originalError` (what Apollo wraps a failed context in).
+ */
 function causedBy(error: unknown, matches: (code: string) => boolean): boolean {
-  for (let e = error, i = 0; e instanceof Error && i < 5; e = e.cause, i++) {
+  const next = (e: Error) => (e as { originalError?: unknown }).originalError ?? e.cause;
+  for (let e = error, i = 0; e instanceof Error && i < 6; e = next(e), i++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && matches(code)) return true;
   }
@@ -121,7 +124,7 @@ const CONNECTION_ERRORS = new Set([
   '57P03', // cannot_connect_now
 ]);
 
-const databaseAway = (error: unknown) => causedBy(error, (code) => CONNECTION_ERRORS.has(code));
+export const databaseAway = (error: unknown) => causedBy(error, (code) => CONNECTION_ERRORS.has(code));
 
 /**
  * What a client sees of an error: our coded errors as they are; anything unexpected as a masked

@@ -25,7 +25,6 @@ export const ClinicQuery = graphql(`
   query ClinicPage($id: ID!) {
     clinic(id: $id) {
       id name description phone email website isSample verified lastConfirmedAt notRecentlyConfirmed
-      published viewerRole rejectionReason
       locations {
         id name isTelehealth servesStates phone email
         acceptingNewPatients typicalWaitDays minAge maxAge languages
@@ -38,6 +37,17 @@ export const ClinicQuery = graphql(`
         hours { day opens closes }
       }
     }
+  }
+`);
+
+/**
+ * What only a signed-in user's answer can hold: whether the clinic is public yet (staff and admins see it
+ * before it is) and their role there. Asked apart, so that the page itself is the same for every visitor and
+ * the server keeps it for the public (graphql/public-cache.ts); not asked at all when nobody is signed in.
+ */
+export const ClinicStandingQuery = graphql(`
+  query ClinicStanding($id: ID!) {
+    clinic(id: $id) { id published viewerRole }
   }
 `);
 
@@ -178,7 +188,9 @@ export function ClinicPage() {
   const navigate = useNavigate();
   const [result, reexecute] = useQuery({ query: ClinicQuery, variables: { id } });
   const { viewer } = useViewer();
+  const [standingResult] = useQuery({ query: ClinicStandingQuery, variables: { id }, pause: !viewer });
   const clinic = result.data?.clinic;
+  const standing = viewer ? standingResult.data?.clinic : null;
 
   useEffect(() => {
     document.title = clinic ? `${clinic.name} · kapmap` : 'Clinic · kapmap';
@@ -233,15 +245,15 @@ export function ClinicPage() {
           ← Back to results
         </Link>
       </p>
-      {clinic.published === false && (
+      {standing?.published === false && (
         <div className="notice warn" role="note">
           <p>
             <strong>Preview.</strong> This is how the public will see the listing; it is not public yet.{' '}
-            {clinic.viewerRole && <Link to={`/portal/clinics/${clinic.id}`}>Back to your clinic</Link>}
+            {standing?.viewerRole && <Link to={`/portal/clinics/${clinic.id}`}>Back to your clinic</Link>}
           </p>
         </div>
       )}
-      {viewer?.isPlatformAdmin && clinic.published && (
+      {viewer?.isPlatformAdmin && standing?.published && (
         <Suspense fallback={null}>
           <Unpublish clinicId={clinic.id} />
         </Suspense>
@@ -294,7 +306,7 @@ export function ClinicPage() {
       {clinic.locations.map((l) => (
         <LocationDetails key={l.id} l={l} highlighted={l.id === highlighted} />
       ))}
-      {clinic.published !== false && (
+      {standing?.published !== false && (
         <Suspense fallback={null}>
           <ReportListing clinicId={clinic.id} locations={clinic.locations} />
         </Suspense>

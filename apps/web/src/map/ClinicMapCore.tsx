@@ -275,7 +275,14 @@ export function ClinicMapCore(props: CoreProps) {
             id="cluster-count"
             type="symbol"
             filter={['has', 'point_count']}
-            layout={{ 'text-field': ['get', 'point_count_abbreviated'], 'text-size': 13, ...text }}
+            layout={{
+              'text-field': ['get', 'point_count_abbreviated'],
+              'text-size': 13,
+              // A cluster's count is drawn with its circle always: no other label may hide it.
+              'text-allow-overlap': true,
+              'text-ignore-placement': true,
+              ...text,
+            }}
             paint={{ 'text-color': '#ffffff' }}
           />
           <Layer

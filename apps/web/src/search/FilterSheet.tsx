@@ -8,12 +8,15 @@ export function FilterSheet({
   open,
   onClose,
   total,
+  one = false,
   children,
 }: {
   open: boolean;
   onClose: () => void;
-  /** Matches with the filters as they are now; undefined while the count is on its way. */
-  total: number | undefined;
+  /** Matches with the filters as they are now ("12", "more than 5,000"); undefined while on its way. */
+  total: string | undefined;
+  /** Exactly one match. */
+  one?: boolean;
   children: ReactNode;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -35,7 +38,7 @@ export function FilterSheet({
       <div className="sheet-body">{children}</div>
       <div className="sheet-foot">
         <button type="button" className="primary" onClick={onClose}>
-          {total === undefined ? 'Show results' : `Show ${total} result${total === 1 ? '' : 's'}`}
+          {total === undefined ? 'Show results' : `Show ${total} result${one ? '' : 's'}`}
         </button>
       </div>
     </dialog>

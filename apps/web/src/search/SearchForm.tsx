@@ -92,8 +92,16 @@ export function SearchForm(props: SearchFormProps) {
   useEffect(() => setText(place ?? ''), [place]);
   useEffect(() => setMiles(radius), [radius]);
 
+  /** A search is made: the list closes, and an answer still on its way for what was typed is dropped. */
+  function closeSuggestions() {
+    asked.current++;
+    setItems([]);
+    setOpen(false);
+  }
+
   function submit(e: FormEvent) {
     e.preventDefault();
+    closeSuggestions();
     const value = text.trim();
     if (!value) {
       setProblem('Enter a ZIP code (such as 27609) or a city and state (such as Raleigh, NC).');
@@ -114,6 +122,7 @@ export function SearchForm(props: SearchFormProps) {
       return;
     }
     setLocating(true);
+    closeSuggestions();
     setProblem(null);
     geo.getCurrentPosition(
       (pos) => {

@@ -9,6 +9,7 @@ import { PHONE_QUERY, useMediaQuery } from '../components/media.js';
 import { MapView } from '../map/MapView.js';
 import { FilterSheet } from './FilterSheet.js';
 import { Filters } from './Filters.js';
+import { countLabel } from './format.js';
 import {
   FilterOptionsQuery,
   NearestBeyondQuery,
@@ -145,7 +146,10 @@ export function SearchPage() {
     p.delete('selected');
     return p.toString();
   }, [params]);
-  const total = points.data?.searchLocations.totalCount;
+  const count = points.data?.searchLocations.boundedCount;
+  /** "12" or "more than 5,000": how many match, as far as it was counted. */
+  const total = count ? countLabel(count) : undefined;
+  const one = count?.exact === true && count.value === 1;
   const mapPoints = points.data?.searchLocations.points ?? [];
   const nextRadius = RADIUS_CHOICES.find((r) => r > state.radius);
   // The map frames the results the list shows, once they are those of this search (never the last one's).
@@ -211,6 +215,7 @@ export function SearchPage() {
               open={sheetOpen}
               onClose={() => setSheetOpen(false)}
               total={updating ? undefined : total}
+              one={one}
             >
               <Filters
                 options={options.data ?? null}
@@ -265,10 +270,9 @@ export function SearchPage() {
               <LocationCard location={selectedCard} selected hovered={false} canRefer={canRefer} />
             </ol>
           )}
-          {total !== undefined && total > mapPoints.length && (
+          {count && (!count.exact || count.value > mapPoints.length) && (
             <p className="map-note">
-              The map shows the nearest {mapPoints.length.toLocaleString('en-US')} of{' '}
-              {total.toLocaleString('en-US')}.
+              The map shows the nearest {mapPoints.length.toLocaleString('en-US')} of {total}.
             </p>
           )}
         </div>
@@ -319,7 +323,7 @@ export function SearchPage() {
                 {edges.length === 0
                   ? `No clinics within ${state.radius} miles of ${conn.origin.label}`
                   : total !== undefined
-                    ? `${total} clinic location${total === 1 ? '' : 's'} within ${state.radius} miles of ${conn.origin.label}`
+                    ? `${count?.exact ? total : `More than ${count?.value.toLocaleString('en-US')}`} clinic location${one ? '' : 's'} within ${state.radius} miles of ${conn.origin.label}`
                     : `Clinics near ${conn.origin.label}`}
               </h1>
 

@@ -83,3 +83,9 @@ export function formatDate(iso: string | null | undefined): string | null {
 export function formatDateTime(iso: string): string {
   return new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+/** A bounded count as people read it: "1,234", or "more than 5,000" when the count stopped at its cap. */
+export function countLabel(count: { value: number; exact: boolean }): string {
+  const n = count.value.toLocaleString('en-US');
+  return count.exact ? n : `more than ${n}`;
+}

@@ -33,11 +33,14 @@ export const SearchListQuery = graphql(
   [LocationSummary],
 );
 
-/** The map's light query: every match in the radius as a bare point, and how many there are. */
+/**
+ * The map's light query: every match in the radius as a bare point, and how many there are, counted only as
+ * far as the map can draw (a dense city is not scanned to say "more than 5,000").
+ */
 export const SearchPointsQuery = graphql(`
   query SearchPoints($place: String, $near: GeoPointInput, $radius: Float, $filter: LocationFilter, $limit: Int) {
     searchLocations(place: $place, near: $near, radius: $radius, filter: $filter, first: 1) {
-      totalCount
+      boundedCount(upTo: $limit) { value exact }
       points(first: $limit) { id lat lng }
     }
   }

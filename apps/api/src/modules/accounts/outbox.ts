@@ -55,7 +55,12 @@ const backoffMs = (attempts: number) => 60_000 * 2 ** attempts;
  * Sends what is waiting, oldest first. Rows are claimed with FOR UPDATE SKIP LOCKED, so several API
  * processes can run workers side by side without sending an email twice. Returns how many were sent.
  */
-export async function drainOutbox(db: Database, send: Sender, batch = 20): Promise<number> {
+export async function drainOutbox(
+  db: Database,
+  send: Sender,
+  batch = 20,
+  onSendFailed: () => void = () => {},
+): Promise<number> {
   let sent = 0;
   for (let i = 0; i < batch; i++) {
     const done = await db.transaction(async (tx) => {
@@ -87,6 +92,7 @@ export async function drainOutbox(db: Database, send: Sender, batch = 20): Promi
           .where(eq(emailOutbox.id, row.id));
         sent++;
       } catch (error) {
+        onSendFailed();
         await tx
           .update(emailOutbox)
           .set({
@@ -107,11 +113,18 @@ export async function drainOutbox(db: Database, send: Sender, batch = 20): Promi
 export function startOutboxWorker(
   db: Database,
   send: Sender,
-  options: { intervalMs?: number; onError?: (error: unknown) => void } = {},
+  options: {
+    intervalMs?: number;
+    onError?: (error: unknown) => void;
+    /** An email could not be sent this time (it is tried again later). */
+    onSendFailed?: () => void;
+  } = {},
 ): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    running = running.then(() => drainOutbox(db, send)).catch((error) => options.onError?.(error));
+    running = running
+      .then(() => drainOutbox(db, send, 20, options.onSendFailed))
+      .catch((error) => options.onError?.(error));
   }, options.intervalMs ?? 2_000);
   timer.unref();
   return {

@@ -1,5 +1,6 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../../graphql/builder.js';
+import { DIRECTORY_CACHE } from '../../graphql/cache-policy.js';
 import { capped } from '../../graphql/limits.js';
 import { isUuid, mayViewClinic, visibleClinics, visibleLocations } from '../../graphql/visibility.js';
 
@@ -7,6 +8,7 @@ import { isUuid, mayViewClinic, visibleClinics, visibleLocations } from '../../g
 export const MAX_LOCATIONS_PER_CLINIC = 100;
 
 export const Clinic = builder.drizzleNode('clinics', {
+  ...DIRECTORY_CACHE,
   name: 'Clinic',
   // Load only the columns a query asks for, and what deciding who may see it needs.
   select: { columns: { id: true, published: true } },

@@ -1,5 +1,6 @@
 import type { OpeningHours } from '@kapmap/db/schema';
 import { builder } from '../../graphql/builder.js';
+import { DIRECTORY_CACHE } from '../../graphql/cache-policy.js';
 import { capped, REFERENCE_CAP } from '../../graphql/limits.js';
 import { mayViewLocation, visibleLocations } from '../../graphql/visibility.js';
 import { parseId } from './clinic.js';
@@ -17,6 +18,7 @@ export interface AddressShape {
 const MAX_OPENING_PERIODS = 21;
 
 export const Address = builder.objectRef<AddressShape>('Address').implement({
+  ...DIRECTORY_CACHE,
   description: 'A US street address (FHIR Address, HSDS physical_address).',
   fields: (t) => ({
     line1: t.exposeString('line1'),
@@ -28,11 +30,13 @@ export const Address = builder.objectRef<AddressShape>('Address').implement({
 });
 
 export const GeoPoint = builder.objectRef<{ lat: number; lng: number }>('GeoPoint').implement({
+  ...DIRECTORY_CACHE,
   description: 'A point in WGS 84 degrees.',
   fields: (t) => ({ lat: t.exposeFloat('lat'), lng: t.exposeFloat('lng') }),
 });
 
 export const OpeningPeriod = builder.objectRef<OpeningHours[number]>('OpeningPeriod').implement({
+  ...DIRECTORY_CACHE,
   description: 'One opening period in the location’s local time.',
   fields: (t) => ({
     day: t.exposeInt('day', { description: 'Day of the week, 0 = Sunday … 6 = Saturday.' }),
@@ -42,6 +46,7 @@ export const OpeningPeriod = builder.objectRef<OpeningHours[number]>('OpeningPer
 });
 
 export const RouteOffering = builder.drizzleObject('locationRoutes', {
+  ...DIRECTORY_CACHE,
   name: 'RouteOffering',
   // Load only the columns a query asks for.
   select: {},
@@ -62,6 +67,7 @@ export const RouteOffering = builder.drizzleObject('locationRoutes', {
 });
 
 export const Location = builder.drizzleNode('locations', {
+  ...DIRECTORY_CACHE,
   name: 'Location',
   // Load only the columns a query asks for, and what deciding who may see it needs.
   select: { columns: { id: true, clinicId: true, listed: true } },

@@ -1,12 +1,14 @@
 import { MAX_SUGGESTIONS, type PlaceSuggestion } from '@kapmap/geo';
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
+import { REFERENCE_CACHE } from '../../graphql/cache-policy.js';
 import { capped } from '../../graphql/limits.js';
 
 /** The longest prefix worth suggesting for: longer than any US place name with its state. */
 const MAX_PREFIX = 100;
 
 const PlaceSuggestionRef = builder.objectRef<PlaceSuggestion>('PlaceSuggestion').implement({
+  ...REFERENCE_CACHE,
   description: 'A place offered while someone types in the search box.',
   fields: (t) => ({
     label: t.exposeString('label', {

@@ -1,8 +1,10 @@
 import { LANGUAGES } from '@kapmap/validation';
 import { builder } from '../../graphql/builder.js';
+import { REFERENCE_CACHE } from '../../graphql/cache-policy.js';
 import { capped, REFERENCE_CAP } from '../../graphql/limits.js';
 
 export const Route = builder.drizzleObject('routes', {
+  ...REFERENCE_CACHE,
   name: 'Route',
   // Load only the columns a query asks for.
   select: {},
@@ -18,6 +20,7 @@ export const Route = builder.drizzleObject('routes', {
 });
 
 export const Condition = builder.drizzleObject('conditions', {
+  ...REFERENCE_CACHE,
   name: 'Condition',
   // Load only the columns a query asks for.
   select: {},
@@ -30,6 +33,7 @@ export const Condition = builder.drizzleObject('conditions', {
 });
 
 export const Service = builder.drizzleObject('services', {
+  ...REFERENCE_CACHE,
   name: 'Service',
   // Load only the columns a query asks for.
   select: {},
@@ -43,6 +47,7 @@ export const Service = builder.drizzleObject('services', {
 });
 
 export const InsurancePayer = builder.drizzleObject('insurancePayers', {
+  ...REFERENCE_CACHE,
   name: 'InsurancePayer',
   // Load only the columns a query asks for.
   select: {},
@@ -88,6 +93,7 @@ builder.queryFields((t) => ({
 
 /** A language a location can offer care in: the names clinics choose from and patients filter by. */
 const Language = builder.objectRef<{ code: string; name: string }>('Language').implement({
+  ...REFERENCE_CACHE,
   description: 'A language care is offered in.',
   fields: (t) => ({
     code: t.exposeString('code', { description: 'ISO 639-1 (or 639-3 where there is none): en, es, ase.' }),

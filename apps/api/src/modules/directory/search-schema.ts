@@ -5,6 +5,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
+import { DIRECTORY_CACHE } from '../../graphql/cache-policy.js';
 import { badUserInput } from '../../graphql/errors.js';
 import { capped } from '../../graphql/limits.js';
 import {
@@ -17,11 +18,16 @@ import {
 import { Location } from './location.js';
 import { referenceCodes } from './reference-codes.js';
 import {
+  type BoundedCount,
   boxSql,
+  clustersNearby,
+  countNearby,
   cutPage,
   greatCircleMeters,
   indexDistance,
   type LocationFilter,
+  MAX_CLUSTER_ZOOM,
+  type MapCell,
   type NearbyPoint,
   type NearbyQuery,
   type NearbyRow,
@@ -30,6 +36,7 @@ import {
   type SearchCursor,
   searchTelehealth,
   summarizeNearby,
+  type ViewBox,
 } from './search.js';
 
 const MAX_RADIUS_MILES = 500;
@@ -87,18 +94,21 @@ const LocationFilterInput = builder.inputType('LocationFilter', {
   }),
 });
 
+/** A latitude or longitude argument, with a message that names the field. */
+const lat = (field: string) =>
+  z.number().min(-90, `${field} must be between -90 and 90.`).max(90, `${field} must be between -90 and 90.`);
+const lng = (field: string) =>
+  z
+    .number()
+    .min(-180, `${field} must be between -180 and 180.`)
+    .max(180, `${field} must be between -180 and 180.`);
+
 const argsSchema = z
   .object({
     near: z
       .object({
-        lat: z
-          .number()
-          .min(-90, 'near.lat must be between -90 and 90.')
-          .max(90, 'near.lat must be between -90 and 90.'),
-        lng: z
-          .number()
-          .min(-180, 'near.lng must be between -180 and 180.')
-          .max(180, 'near.lng must be between -180 and 180.'),
+        lat: lat('near.lat'),
+        lng: lng('near.lng'),
       })
       .nullish(),
     place: z.string().max(200, 'place can be at most 200 characters.').nullish(),
@@ -158,6 +168,7 @@ function once<T>(fn: () => Promise<T>): () => Promise<T> {
 }
 
 const ResolvedPlaceRef = builder.objectRef<ResolvedPlace>('ResolvedPlace').implement({
+  ...DIRECTORY_CACHE,
   description: 'The point a search was made from.',
   fields: (t) => ({
     lat: t.exposeFloat('lat'),
@@ -172,7 +183,24 @@ const ResolvedPlaceRef = builder.objectRef<ResolvedPlace>('ResolvedPlace').imple
   }),
 });
 
-const GeoBounds = builder.objectRef<NonNullable<NearbySummary['bounds']>>('GeoBounds').implement({
+/** The most a bounded count counts to. */
+export const MAX_COUNT = 10_000;
+
+const BoundedCountRef = builder.objectRef<BoundedCount>('BoundedCount').implement({
+  ...DIRECTORY_CACHE,
+  description: 'A count that stops at a cap: exact up to it, else "more than value".',
+  fields: (t) => ({
+    value: t.exposeInt('value', {
+      description: 'How many were counted: all of them when exact, else the cap.',
+    }),
+    exact: t.exposeBoolean('exact', {
+      description: 'False when there are more than value (show "more than value").',
+    }),
+  }),
+});
+
+const GeoBounds = builder.objectRef<ViewBox>('GeoBounds').implement({
+  ...DIRECTORY_CACHE,
   description: 'A box around points, in degrees: what a map should fit.',
   fields: (t) => ({
     north: t.exposeFloat('north'),
@@ -183,6 +211,7 @@ const GeoBounds = builder.objectRef<NonNullable<NearbySummary['bounds']>>('GeoBo
 });
 
 const LocationPoint = builder.objectRef<NearbyPoint>('LocationPoint').implement({
+  ...DIRECTORY_CACHE,
   description: 'Where a matching street location is, and nothing else: what a map draws.',
   fields: (t) => ({
     id: t.id({
@@ -191,6 +220,43 @@ const LocationPoint = builder.objectRef<NearbyPoint>('LocationPoint').implement(
     }),
     lat: t.exposeFloat('lat'),
     lng: t.exposeFloat('lng'),
+  }),
+});
+
+const MAX_ZOOM = 22;
+/** The most cells one map view is answered with, the fullest first. */
+export const MAX_CELLS = 5_000;
+
+const ViewBoxInput = builder.inputType('GeoBoundsInput', {
+  description: 'A box in degrees (the part of a map on screen). west > east crosses the antimeridian.',
+  fields: (t) => ({
+    north: t.float({ required: true }),
+    south: t.float({ required: true }),
+    east: t.float({ required: true }),
+    west: t.float({ required: true }),
+  }),
+});
+
+const MapClusterRef = builder.objectRef<MapCell>('MapCluster').implement({
+  ...DIRECTORY_CACHE,
+  description:
+    'A cell of the map’s grid at the zoom asked for: one location (id is set), or a cluster of count locations drawn at their center.',
+  fields: (t) => ({
+    count: t.exposeInt('count'),
+    lat: t.exposeFloat('lat', {
+      description: 'The center of the cell’s locations (the location itself for one).',
+    }),
+    lng: t.exposeFloat('lng'),
+    id: t.id({
+      nullable: true,
+      description: 'The Location’s ID when the cell holds one location; null for a cluster.',
+      resolve: (c) => (c.id ? encodeGlobalID('Location', c.id) : null),
+    }),
+    bounds: t.field({
+      type: GeoBounds,
+      description: 'The box around the cell’s locations: where to zoom to take a cluster apart.',
+      resolve: (c) => c.bounds,
+    }),
   }),
 });
 
@@ -207,6 +273,7 @@ function sortByIds<T extends object>(rows: T[], ids: string[]): T[] {
 }
 
 const LocationSearchConnection = builder.objectRef<SearchResult>('LocationSearchConnection').implement({
+  ...DIRECTORY_CACHE,
   description: 'Street locations near a place, nearest first, and the telehealth programs for its state.',
   fields: (t) => ({
     edges: t.field({
@@ -232,8 +299,22 @@ const LocationSearchConnection = builder.objectRef<SearchResult>('LocationSearch
     }),
     totalCount: t.int({
       description:
-        'Every matching street location in the radius. Counting costs a scan of the radius: ask only when shown.',
+        'Every matching street location in the radius. Counting costs a scan of the radius: ask only when shown, or ask boundedCount, which stops at a cap.',
       resolve: async (r) => (await r.summary()).total,
+    }),
+    boundedCount: t.field({
+      type: BoundedCountRef,
+      description: `How many street locations match in the radius, counted up to \`upTo\` (1 to ${MAX_COUNT.toLocaleString('en-US')}, default 1,000): exact when there are at most that many, else \`exact: false\`. Costs at most \`upTo\` rows, where totalCount scans the radius.`,
+      args: { upTo: t.arg.int({ defaultValue: 1000 }) },
+      validate: z.object({
+        upTo: z
+          .number()
+          .int()
+          .min(1, `upTo must be from 1 to ${MAX_COUNT}.`)
+          .max(MAX_COUNT, `upTo must be from 1 to ${MAX_COUNT}.`)
+          .nullish(),
+      }),
+      resolve: (r, args, ctx) => countNearby(ctx.db, r.query, args.upTo ?? 1000),
     }),
     bounds: t.field({
       type: GeoBounds,
@@ -255,6 +336,32 @@ const LocationSearchConnection = builder.objectRef<SearchResult>('LocationSearch
       }),
       resolve: (r, args, ctx) => pointsNearby(ctx.db, r.query, args.first ?? 5000),
     }),
+    mapClusters: t.field({
+      type: [MapClusterRef],
+      ...capped(MAX_CELLS),
+      description: `What a map draws at \`zoom\` (0 to ${MAX_ZOOM}): every matching street location in the radius, and in \`within\` if given (the part on screen), counted on a grid of cells 64 px wide at that zoom, fixed to the world. A cell with one location is that location; above zoom ${MAX_CLUSTER_ZOOM} every location is its own cell. At most ${MAX_CELLS.toLocaleString('en-US')} cells, the fullest first: the counts add up to boundedCount when none is left out. Costs a pass over the matches in view, not a row per location sent.`,
+      args: {
+        zoom: t.arg.int({ required: true }),
+        within: t.arg({ type: ViewBoxInput }),
+      },
+      validate: z.object({
+        zoom: z
+          .number()
+          .int()
+          .min(0, `zoom must be a whole number from 0 to ${MAX_ZOOM}.`)
+          .max(MAX_ZOOM, `zoom must be a whole number from 0 to ${MAX_ZOOM}.`),
+        within: z
+          .object({
+            north: lat('within.north'),
+            south: lat('within.south'),
+            east: lng('within.east'),
+            west: lng('within.west'),
+          })
+          .refine((b) => b.south <= b.north, 'within.south must not be north of within.north.')
+          .nullish(),
+      }),
+      resolve: (r, args, ctx) => clustersNearby(ctx.db, r.query, args.zoom, args.within ?? null, MAX_CELLS),
+    }),
     origin: t.field({ type: ResolvedPlaceRef, resolve: (r) => r.origin }),
     telehealth: t.drizzleField({
       type: [Location],
@@ -274,6 +381,7 @@ const LocationSearchConnection = builder.objectRef<SearchResult>('LocationSearch
 });
 
 LocationSearchEdge.implement({
+  ...DIRECTORY_CACHE,
   description: 'A location in search results, with its distance from the origin.',
   fields: (t) => ({
     cursor: t.string({ resolve: (e) => e.row.cursor }),

@@ -167,9 +167,17 @@ export async function cutPage<R extends NearbyRow>(
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
 }
 
+/** A box of degrees: around a search's matches, or the part of the map on screen. */
+export interface ViewBox {
+  north: number;
+  south: number;
+  east: number;
+  west: number;
+}
+
 export interface NearbySummary {
   total: number;
-  bounds: { north: number; south: number; east: number; west: number } | null;
+  bounds: ViewBox | null;
 }
 
 /** How many street locations match in the whole radius, and the box around them. Costs a scan of the radius. */
@@ -204,6 +212,37 @@ export async function summarizeNearby(db: Database, q: NearbyQuery): Promise<Nea
       west: Number(row.west),
     },
   };
+}
+
+/** A count that stops at a cap: exact up to it, then "more than `value`". */
+export interface BoundedCount {
+  value: number;
+  exact: boolean;
+}
+
+/**
+ * How many street locations match in the radius, counted only up to `upTo`: the nearest `upTo + 1` by the
+ * GiST index's nearest-first scan, which stops there. A dense city costs `upTo` rows, not the radius.
+ */
+export async function countNearby(db: Database, q: NearbyQuery, upTo: number): Promise<BoundedCount> {
+  return db.transaction(async (tx) => {
+    // PostgreSQL's estimate of how many rows a box holds is GiST's fixed guess (about a thousandth of the
+    // table). With a LIMIT above that guess it plans to sort the whole box (1.2 s for 104,000 rows near
+    // Manhattan at 1M) rather than walk the index nearest-first and stop (40 ms). For this statement only,
+    // the sort and the bitmap scan are off the table.
+    await tx.execute(sql`SET LOCAL enable_sort = off`);
+    await tx.execute(sql`SET LOCAL enable_bitmapscan = off`);
+    const nearest = tx
+      .select({ id: locations.id })
+      .from(locations)
+      .where(and(boxSql(locations, q), sql`${greatCircleMeters(locations, q)} <= ${q.radiusMeters}::float8`))
+      .orderBy(indexDistance(locations, q))
+      .limit(upTo + 1)
+      .as('nearest');
+    const [row] = await tx.select({ n: count() }).from(nearest);
+    const n = Number(row?.n ?? 0);
+    return n > upTo ? { value: upTo, exact: false } : { value: n, exact: true };
+  });
 }
 
 export interface NearbyPoint {
@@ -246,4 +285,75 @@ export async function searchTelehealth(
     .orderBy(asc(clinics.name), asc(locations.name), asc(locations.id))
     .limit(100);
   return rows.map((r) => r.id);
+}
+
+/** The widest zoom the map clusters at; from the next one up every location is its own point. */
+export const MAX_CLUSTER_ZOOM = 13;
+/** Grid cells across the world at zoom 0: a cell is 64 px of a 512 px world tile at every zoom. */
+const CELLS_AT_ZOOM_0 = 8;
+
+/** A cell of the map's grid: how many matches it holds, their center and the box around them. */
+export interface MapCell {
+  count: number;
+  lat: number;
+  lng: number;
+  /** The one location, when the cell holds one. */
+  id: string | null;
+  bounds: ViewBox;
+}
+
+/**
+ * What a map draws at `zoom`: the matches in the radius (and in `within`, the part on screen, if given)
+ * counted on a grid of Web Mercator cells 64 px wide at that zoom, so a national view of a million locations
+ * is a few hundred cells. Above MAX_CLUSTER_ZOOM every location is its own cell. The cells are fixed to the
+ * world, not the screen, so the same zoom gives the same cells however the map is panned.
+ * At most `limit` cells, the fullest first.
+ */
+export async function clustersNearby(
+  db: Database,
+  q: NearbyQuery,
+  zoom: number,
+  within: ViewBox | null,
+  limit: number,
+): Promise<MapCell[]> {
+  const where = [boxSql(locations, q), sql`${greatCircleMeters(locations, q)} <= ${q.radiusMeters}::float8`];
+  if (within) {
+    where.push(sql`${locations.lat} BETWEEN ${within.south}::float8 AND ${within.north}::float8`);
+    // A view across the antimeridian has west > east.
+    where.push(
+      within.west <= within.east
+        ? sql`${locations.lng} BETWEEN ${within.west}::float8 AND ${within.east}::float8`
+        : sql`(${locations.lng} >= ${within.west}::float8 OR ${locations.lng} <= ${within.east}::float8)`,
+    );
+  }
+  const cells = CELLS_AT_ZOOM_0 * 2 ** Math.min(zoom, MAX_CLUSTER_ZOOM);
+  // The cell a point falls in, by its Web Mercator x and y (0..1 across the world); above the widest
+  // clustering zoom, the location itself.
+  const cell =
+    zoom > MAX_CLUSTER_ZOOM
+      ? sql`${locations.id}::text`
+      : sql`floor((${locations.lng} + 180) / 360 * ${cells}::float8)::bigint || ':' || floor((0.5 - ln(tan(pi() / 4 + radians(least(greatest(${locations.lat}, -85), 85)) / 2)) / (2 * pi())) * ${cells}::float8)::bigint`;
+  const rows = await db
+    .select({
+      count: count(),
+      lat: sql<number>`avg(${locations.lat})`,
+      lng: sql<number>`avg(${locations.lng})`,
+      id: sql<string | null>`CASE WHEN count(*) = 1 THEN min(${locations.id}::text) END`,
+      south: min(locations.lat),
+      north: max(locations.lat),
+      west: min(locations.lng),
+      east: max(locations.lng),
+    })
+    .from(locations)
+    .where(and(...where))
+    .groupBy(cell)
+    .orderBy(sql`count(*) DESC`, sql`min(${locations.id}::text)`)
+    .limit(limit);
+  return rows.map((r) => ({
+    count: Number(r.count),
+    lat: Number(r.lat),
+    lng: Number(r.lng),
+    id: r.id,
+    bounds: { north: Number(r.north), south: Number(r.south), east: Number(r.east), west: Number(r.west) },
+  }));
 }

@@ -3,6 +3,7 @@ import { ClinicInputSchema } from '@kapmap/validation';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.js';
+import { VIEWER_DEPENDENT } from '../../graphql/cache-policy.js';
 import { found, viewerOf } from '../../graphql/guards.js';
 import { capped, TEAM_CAP } from '../../graphql/limits.js';
 import { validated } from '../../graphql/validated.js';
@@ -65,6 +66,7 @@ builder.drizzleObjectFields(Clinic, (t) => ({
     resolve: (c) => isStale(c.lastConfirmedAt),
   }),
   viewerRole: t.field({
+    ...VIEWER_DEPENDENT,
     type: ClinicRoleEnum,
     nullable: true,
     description: 'The signed-in user’s role at this clinic; null when they are not a member.',

@@ -14,6 +14,7 @@ import { and, count, eq, isNotNull, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Context } from '../../context.js';
 import { builder } from '../../graphql/builder.js';
+import { REFERENCE_CACHE } from '../../graphql/cache-policy.js';
 import { badUserInput, coded, notFound } from '../../graphql/errors.js';
 import { found, viewerOf } from '../../graphql/guards.js';
 import { validated } from '../../graphql/validated.js';
@@ -157,6 +158,7 @@ const PlacePrecision = builder.enumType('PlacePrecision', {
 const PlacedAddress = builder
   .objectRef<{ point: { lat: number; lng: number }; precision: 'ADDRESS' | 'POSTAL_CODE' }>('PlacedAddress')
   .implement({
+    ...REFERENCE_CACHE,
     description: 'Where an address starts on the map, and how exactly.',
     fields: (t) => ({
       lat: t.float({ resolve: (p) => p.point.lat }),

@@ -1,0 +1,237 @@
+import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { type DbHandle, LISTINGS_CHANNEL } from '@kapmap/db/client';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { GraphQLSchema } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import type { Context, RequestNotes } from '../context.js';
+import { cachePolicies } from './cache-policy.js';
+
+/**
+ * Answers to anonymous public queries (search, clinic and location pages, reference data), kept in this
+ * process for as long as their cache policy allows (cache-policy.ts), and sent again without running the
+ * query. The same answer goes out with `Cache-Control: public` and an ETag, so a browser or a CDN may keep it
+ * too — to a GET only: a POST's answer is never stored by anyone but us.
+ *
+ * What never goes in, and is never served from it:
+ *   - a request carrying the session cookie, valid or not, and any answer to a signed-in viewer;
+ *   - a mutation, or any answer whose selection reaches a field without a public hint (referrals, accounts,
+ *     a clinic's team and reports);
+ *   - an answer with errors.
+ * A write to any listing table makes PostgreSQL notify every process (`kapmap_listings`), and each drops its
+ * whole cache: a search near a clinic can change by the clinic's edit without naming it, so dropping
+ * everything is the only exact invalidation, and listings change rarely next to how often they are read.
+ * A lost notification (a dropped connection) is bounded by the answers' maxAge; the cache is dropped again
+ * when listening restarts.
+ */
+export interface PublicCacheOptions {
+  /** The most answers kept. */
+  maxEntries?: number;
+  /** The most bytes of answers (and their keys) kept. */
+  maxBytes?: number;
+  /** The longest any answer is kept, whatever its policy says (seconds). */
+  maxAgeSeconds?: number;
+  /**
+   * With a read replica, answers computed this soon after a drop are sent but not kept: the replica may not
+   * have replayed the change yet, and a stale answer kept would outlive the drop.
+   */
+  settleMs?: number;
+  /** The clock (tests move it). */
+  now?: () => number;
+}
+
+interface Entry {
+  body: string;
+  contentType: string;
+  etag: string;
+  storedAt: number;
+  maxAge: number;
+}
+
+/** What the request hooks leave on a request's notes for the answer's way out. */
+export interface CacheNote {
+  key: string;
+  /** How many drops there had been when the request came: one since means its answer may predate a change. */
+  generation: number;
+  /** Set once the operation is known to be a public query for an anonymous viewer: how long to keep it. */
+  maxAge?: number;
+  hit?: boolean;
+}
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  stored: number;
+  entries: number;
+  drops: number;
+}
+
+export const DEFAULT_PUBLIC_CACHE_ENTRIES = 5_000;
+
+export interface PublicCache {
+  /** Fastify preHandler on /graphql: answers a hit; else notes the key for the store on the way out. */
+  lookup(request: FastifyRequest, reply: FastifyReply, notes: RequestNotes): FastifyReply | undefined;
+  /** The Apollo plugin that decides, per operation, whether its answer may be kept. */
+  plugin(schema: GraphQLSchema): ApolloServerPlugin<Context>;
+  /** Fastify onSend on /graphql: keeps an answer that may be kept, and sets its caching headers. */
+  store(request: FastifyRequest, reply: FastifyReply, notes: RequestNotes, payload: unknown): void;
+  /** Drops every answer (a listing changed). */
+  clear(): void;
+  stats(): CacheStats;
+}
+
+/** The part of a request that decides its answer: the operation, its variables and what form it is wanted in. */
+function keyOf(request: FastifyRequest): string | undefined {
+  const accept = request.headers.accept ?? '';
+  let fields: Record<string, unknown> | undefined;
+  if (request.method === 'GET') fields = request.query as Record<string, unknown>;
+  else if (request.method === 'POST' && request.body && typeof request.body === 'object')
+    fields = Array.isArray(request.body) ? undefined : (request.body as Record<string, unknown>);
+  if (!fields) return undefined;
+  const text = (v: unknown) =>
+    v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+  return JSON.stringify([
+    accept,
+    text(fields.query),
+    text(fields.operationName),
+    text(fields.variables),
+    text(fields.extensions),
+  ]);
+}
+
+/** Apollo's CSRF prevention refuses a GET that a browser could send cross-site unprompted; a hit must too. */
+function passesCsrfPrevention(request: FastifyRequest): boolean {
+  if (request.method !== 'GET') return true;
+  const h = request.headers;
+  return Boolean(h['apollo-require-preflight'] || h['x-apollo-operation-name']);
+}
+
+export function createPublicCache(
+  options: PublicCacheOptions & { cookieName: string; replica?: boolean },
+): PublicCache {
+  const now = options.now ?? Date.now;
+  const ceiling = options.maxAgeSeconds ?? 60;
+  const settleMs = options.replica ? (options.settleMs ?? 5_000) : 0;
+  const entries = new LRUCache<string, Entry>({
+    max: options.maxEntries ?? DEFAULT_PUBLIC_CACHE_ENTRIES,
+    maxSize: options.maxBytes ?? 64 * 1024 * 1024,
+    sizeCalculation: (entry, key) => entry.body.length + key.length + 200,
+  });
+  const counts = { hits: 0, misses: 0, stored: 0, drops: 0 };
+  let droppedAt = Number.NEGATIVE_INFINITY;
+  let generation = 0;
+
+  const headers = (reply: FastifyReply, request: FastifyRequest, entry: Entry, age: number) => {
+    void reply.header('etag', entry.etag);
+    void reply.header(
+      'cache-control',
+      request.method === 'GET'
+        ? `public, max-age=${Math.max(0, entry.maxAge - age)}, stale-while-revalidate=${entry.maxAge}`
+        : 'no-store',
+    );
+    if (age > 0) void reply.header('age', String(age));
+  };
+
+  return {
+    lookup(request, reply, notes) {
+      if (request.cookies[options.cookieName] !== undefined || !passesCsrfPrevention(request))
+        return undefined;
+      const key = keyOf(request);
+      if (key === undefined) return undefined;
+      const entry = entries.get(key);
+      const t = now();
+      if (entry && t - entry.storedAt < entry.maxAge * 1000) {
+        counts.hits++;
+        notes.cache = { key, generation, hit: true };
+        const age = Math.floor((t - entry.storedAt) / 1000);
+        headers(reply, request, entry, age);
+        void reply.header('x-kapmap-cache', 'hit');
+        if (request.method === 'GET' && request.headers['if-none-match'] === entry.etag)
+          return reply.status(304).send();
+        return reply.status(200).type(entry.contentType).send(entry.body);
+      }
+      counts.misses++;
+      notes.cache = { key, generation };
+      return undefined;
+    },
+
+    plugin(schema) {
+      const policyOf = cachePolicies(schema);
+      return {
+        async requestDidStart({ contextValue }) {
+          const note = contextValue.notes.cache;
+          if (!note) return;
+          return {
+            async didResolveOperation({ document, operation }) {
+              if (!operation) return;
+              const policy = policyOf(document, operation);
+              if (policy.maxAge > 0 && policy.scope === 'PUBLIC')
+                note.maxAge = Math.min(policy.maxAge, ceiling);
+            },
+            async willSendResponse({ response, contextValue: ctx }) {
+              // Only a whole answer without errors, to someone still anonymous at the end.
+              if (
+                response.body.kind !== 'single' ||
+                response.body.singleResult.errors?.length ||
+                ctx.viewer !== null
+              )
+                delete note.maxAge;
+            },
+          };
+        },
+      };
+    },
+
+    store(request, reply, notes, payload) {
+      const note = notes.cache;
+      if (note?.hit) return;
+      if (!note) {
+        void reply.header('cache-control', 'no-store');
+        return;
+      }
+      const keep =
+        note.maxAge !== undefined &&
+        reply.statusCode === 200 &&
+        typeof payload === 'string' &&
+        !reply.hasHeader('set-cookie') &&
+        note.generation === generation &&
+        now() >= droppedAt + settleMs;
+      if (!keep || note.maxAge === undefined || typeof payload !== 'string') {
+        void reply.header('cache-control', 'no-store');
+        return;
+      }
+      const entry: Entry = {
+        body: payload,
+        contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
+        etag: `"${createHash('sha1').update(payload).digest('base64url')}"`,
+        storedAt: now(),
+        maxAge: note.maxAge,
+      };
+      entries.set(note.key, entry);
+      counts.stored++;
+      headers(reply, request, entry, 0);
+      void reply.header('x-kapmap-cache', 'miss');
+    },
+
+    clear() {
+      entries.clear();
+      counts.drops++;
+      generation++;
+      droppedAt = now();
+    },
+
+    stats: () => ({ ...counts, entries: entries.size }),
+  };
+}
+
+/**
+ * Drops the cache whenever PostgreSQL says a listing changed, and when listening (re)starts: a lost
+ * connection may have missed notifications. Resolves to what stops listening.
+ */
+export function dropOnListingChange(db: Pick<DbHandle, 'listen'>, cache: PublicCache) {
+  return db.listen(
+    LISTINGS_CHANNEL,
+    () => cache.clear(),
+    () => cache.clear(),
+  );
+}
