@@ -121,6 +121,70 @@ describe.runIf(run)('the map web app in Chromium', () => {
     await page.close();
   });
 
+  it('draws the API’s clusters for its view, zooms into one when clicked, and never shows the last search’s', async () => {
+    const page = await browser.newPage();
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname === '/graphql')
+        asked.push(url.searchParams.get('operationName') ?? r.postData() ?? '');
+    });
+    await page.goto(`${app.url}/?place=Raleigh%2C+NC&radius=100`);
+    const count = await total(page);
+    const fitted = await waitForMap(page, count);
+    // The map asks the API what to draw; it no longer fetches every point to cluster them itself.
+    expect(asked.some((a) => a.includes('SearchMap'))).toBe(true);
+    expect(asked.some((a) => a.includes('SearchPoints'))).toBe(false);
+    const raleigh = new Set(fitted.points);
+
+    // Zoomed out, the API's cells count every match; a click on one zooms to the box around its locations.
+    await page.evaluate(() => (window.__kapmapMap as { jumpTo(o: object): void }).jumpTo({ zoom: 6 }));
+    const out = await waitForMap(page, count);
+    expect(out.clusters.length).toBeGreaterThan(0);
+    await page.screenshot({ path: `${ensureScreenshotDir()}/clusters-1280.png` });
+    const xy = await page.evaluate(() => {
+      const m = window.__kapmapMap as {
+        queryRenderedFeatures(o: object): { geometry: { coordinates: [number, number] } }[];
+        project(c: [number, number]): { x: number; y: number };
+        getCanvas(): HTMLCanvasElement;
+      };
+      const f = m.queryRenderedFeatures({ layers: ['clusters'] })[0];
+      const p = m.project(f?.geometry.coordinates ?? [0, 0]);
+      const box = m.getCanvas().getBoundingClientRect();
+      return { x: box.left + p.x, y: box.top + p.y };
+    });
+    await page.mouse.click(xy.x, xy.y);
+    await expect.poll(async () => (await rendered(page)).zoom).toBeGreaterThan(7);
+    await expect.poll(async () => (await rendered(page)).points.length).toBeGreaterThan(0);
+
+    // Every frame drawn once the URL says Denver shows none of Raleigh's locations.
+    await page.evaluate(() => {
+      const m = window.__kapmapMap as {
+        on(e: string, f: () => void): void;
+        queryRenderedFeatures(o: object): { properties: { id: string } }[];
+      };
+      const w = window as unknown as { __drawn: { search: string; ids: string[] }[] };
+      w.__drawn = [];
+      m.on('render', () =>
+        w.__drawn.push({
+          search: location.search,
+          ids: m.queryRenderedFeatures({ layers: ['points'] }).map((f) => String(f.properties.id)),
+        }),
+      );
+    });
+    await page.getByLabel('ZIP code or city').fill('Denver, CO');
+    await page.getByLabel('ZIP code or city').press('Enter');
+    await page.waitForURL(/Denver/);
+    await waitForMap(page, await total(page));
+    const frames = await page.evaluate(
+      () => (window as unknown as { __drawn: { search: string; ids: string[] }[] }).__drawn,
+    );
+    const denverFrames = frames.filter((f) => f.search.includes('Denver'));
+    expect(denverFrames.length).toBeGreaterThan(0);
+    expect(denverFrames.flatMap((f) => f.ids.filter((id) => raleigh.has(id)))).toEqual([]);
+    await page.close();
+  });
+
   it('highlights the map point of a list item, and selects a list item from its point', async () => {
     const page = await browser.newPage();
     await searchFor(page, '27609');

@@ -2,9 +2,17 @@ import type { Feature, FeatureCollection, Point } from 'geojson';
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type * as Lib from 'react-map-gl/maplibre';
 import type { EngineProps } from './engine.js';
-import { type Box, boundsOf, circleAround, contains, union } from './geometry.js';
+import {
+  abbreviateCount,
+  type Box,
+  boundsOf,
+  circleAround,
+  clusterRequest,
+  contains,
+  union,
+} from './geometry.js';
 import { MapPlaceholder } from './MapPlaceholder.js';
-import type { MapPoint } from './types.js';
+import type { MapCluster, MapPoint } from './types.js';
 
 /**
  * The map, written once over react-map-gl's components. Each engine module (maplibre, mapbox) passes its own
@@ -59,6 +67,28 @@ function toGeoJSON(points: MapPoint[]): FeatureCollection<Point, { id: string }>
   };
 }
 
+/** The API's cells as features: a location as a point (with its id), a cluster with maplibre's own property names. */
+function cellsToGeoJSON(cells: MapCluster[]): FeatureCollection<Point> {
+  return {
+    type: 'FeatureCollection',
+    features: cells.map((c) => ({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [c.lng, c.lat] },
+      properties:
+        c.count === 1 && c.id
+          ? { id: c.id }
+          : {
+              point_count: c.count,
+              point_count_abbreviated: abbreviateCount(c.count),
+              ...c.bounds,
+            },
+    })),
+  };
+}
+
+/** A view is reported once it has stayed put this long: a fling or a run of key presses asks once. */
+const VIEW_SETTLE_MS = 150;
+
 export interface CoreProps extends EngineProps {
   lib: MapLib;
   /** A style, or how to build one (the offline basemap is built from bundled shapes). */
@@ -71,7 +101,7 @@ export function ClinicMapCore(props: CoreProps) {
   const { Map: MapGL, Source, Layer, NavigationControl, Marker } = lib;
   const text = opts.textFont ? { 'text-font': opts.textFont } : {};
   const { points, selectedId, hoveredId, onSelect, onHover, fitKey, frame, keepView, origin } = props;
-  const { onSearchArea, label, pin } = props;
+  const { onSearchArea, label, pin, clusters, onViewChange } = props;
   const ref = useRef<Lib.MapRef>(null);
   const [style, setStyle] = useState<StyleValue | null>(typeof mapStyle === 'function' ? null : mapStyle);
   const [failed, setFailed] = useState<string | null>(null);
@@ -79,7 +109,7 @@ export function ClinicMapCore(props: CoreProps) {
   const [loaded, setLoaded] = useState(false);
   /** Which search the view was last fitted to: tests and the benchmark wait for it. */
   const [fittedKey, setFittedKey] = useState<string | null>(null);
-  const data = useMemo(() => toGeoJSON(points), [points]);
+  const data = useMemo(() => (clusters ? cellsToGeoJSON(clusters) : toGeoJSON(points)), [clusters, points]);
   // Where the search was made from, drawn under the clinics.
   const originLat = origin?.lat;
   const originLng = origin?.lng;
@@ -138,6 +168,36 @@ export function ClinicMapCore(props: CoreProps) {
     setFittedKey(fitKey);
   }, [fitKey, loaded, target.length > 0]);
 
+  // What the map shows, told to the page once it settles, for the search it was fitted to (never the view of
+  // the search before: while a new search loads, fitKey is null and nothing is told).
+  const fitted = useRef<{ key: string | null; onViewChange: typeof onViewChange }>({
+    key: null,
+    onViewChange,
+  });
+  fitted.current = { key: fitKey !== null && fittedKey === fitKey ? fitKey : null, onViewChange };
+  const settle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const reportView = useCallback(() => {
+    clearTimeout(settle.current);
+    settle.current = setTimeout(() => {
+      const map = ref.current;
+      const { key, onViewChange: tell } = fitted.current;
+      if (!map || key === null || !tell) return;
+      const b = map.getBounds();
+      tell(
+        clusterRequest(
+          { west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth() },
+          map.getZoom(),
+        ),
+        key,
+      );
+    }, VIEW_SETTLE_MS);
+  }, []);
+  useEffect(() => () => clearTimeout(settle.current), []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: told again whenever a search is newly fitted
+  useEffect(() => {
+    if (fittedKey !== null && fittedKey === fitKey) reportView();
+  }, [fittedKey, fitKey]);
+
   const active = [selectedId, hoveredId].filter((x): x is string => Boolean(x));
 
   const onClick = useCallback(
@@ -149,7 +209,18 @@ export function ClinicMapCore(props: CoreProps) {
       const f = e.features?.[0];
       const map = ref.current;
       if (!f || !map) return;
-      if (f.properties?.cluster_id !== undefined) {
+      const p = f.properties ?? {};
+      if (p.cluster_id === undefined && typeof p.point_count === 'number') {
+        // The API's cluster: zoom to the box around its locations (to the street when they share a spot).
+        map.fitBounds(
+          [
+            [p.west, p.south],
+            [p.east, p.north],
+          ],
+          { padding: 64, maxZoom: 16 },
+          { originalEvent: e.originalEvent },
+        );
+      } else if (p.cluster_id !== undefined) {
         const source = map.getSource(SOURCE) as unknown as {
           getClusterExpansionZoom(id: number, cb?: (err: unknown, zoom: number) => void): unknown;
         };
@@ -214,6 +285,7 @@ export function ClinicMapCore(props: CoreProps) {
           // Only a person's drag, wheel, key or button moves carry the input event: a fit, a resize or a
           // filter panel opening does not offer "Search this area".
           if (e.originalEvent) setMoved(true);
+          reportView();
         }}
         onError={(e) => {
           // Tiles or fonts that fail one by one are not fatal; a map that cannot start is.
@@ -256,7 +328,7 @@ export function ClinicMapCore(props: CoreProps) {
           id={SOURCE}
           type="geojson"
           data={data}
-          cluster={props.cluster ?? true}
+          cluster={clusters ? false : (props.cluster ?? true)}
           clusterRadius={48}
           clusterMaxZoom={13}
         >
@@ -309,7 +381,7 @@ export function ClinicMapCore(props: CoreProps) {
           />
         </Source>
       </MapGL>
-      {(origin || points.length > 0) && !pin && (
+      {(origin || points.length > 0 || (clusters?.length ?? 0) > 0) && !pin && (
         <ul className="map-legend" aria-label="Map key">
           {origin && (
             <li>

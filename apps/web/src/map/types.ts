@@ -1,4 +1,5 @@
 import type { LatLng } from '@kapmap/geo/distance';
+import type { ViewBox } from './geometry.js';
 
 /** A clinic location on the map: what the API's light `points` query returns. */
 export interface MapPoint {
@@ -7,8 +8,31 @@ export interface MapPoint {
   lng: number;
 }
 
+/** A cell of the API's map grid (`mapClusters`): one location (`id` set), or `count` of them at their center. */
+export interface MapCluster {
+  count: number;
+  lat: number;
+  lng: number;
+  id: string | null;
+  /** The box around the cell's locations: where a click on the cluster zooms to. */
+  bounds: ViewBox;
+}
+
+/** What the map shows, as the API's mapClusters asks for it (see clusterRequest). */
+export interface ClusterRequest {
+  zoom: number;
+  within: ViewBox | null;
+}
+
 export interface ClinicMapProps {
   points: MapPoint[];
+  /**
+   * Clusters made by the API for the view, drawn instead of `points`: the map clusters nothing itself and
+   * tells `onViewChange` what it shows, to be asked for again.
+   */
+  clusters?: MapCluster[] | undefined;
+  /** Called when the view settles after a search's fit or a person's move, with that search's fitKey. */
+  onViewChange?: ((view: ClusterRequest, fitKey: string) => void) | undefined;
   selectedId?: string | null | undefined;
   hoveredId?: string | null | undefined;
   onSelect?: ((id: string) => void) | undefined;

@@ -7,6 +7,7 @@ import { ErrorNotice } from '../components/ErrorNotice.js';
 import { PHYSICIANS_ENTRY } from '../components/Layout.js';
 import { PHONE_QUERY, useMediaQuery } from '../components/media.js';
 import { MapView } from '../map/MapView.js';
+import type { ClusterRequest, MapCluster, MapPoint } from '../map/types.js';
 import { FilterSheet } from './FilterSheet.js';
 import { Filters } from './Filters.js';
 import { countLabel } from './format.js';
@@ -15,8 +16,9 @@ import {
   NearestBeyondQuery,
   PickedLocationQuery,
   PlaceSuggestionsQuery,
+  SearchCountQuery,
   SearchListQuery,
-  SearchPointsQuery,
+  SearchMapQuery,
 } from './queries.js';
 import { LocationCard, type ResultEdge, ResultList } from './ResultList.js';
 import { type PlaceProblem, SearchForm } from './SearchForm.js';
@@ -35,7 +37,12 @@ import {
 } from './url-state.js';
 
 const PAGE = 20;
-const MAP_POINTS = 5000;
+/** How far the heading counts: past it, "more than 1,000". */
+const COUNT_CAP = 1000;
+/** The most cells the API's mapClusters answers: when it is reached, some locations in view are not drawn. */
+const MAP_CELL_CAP = 5000;
+const NO_CELLS: MapCluster[] = [];
+const NO_POINTS: MapPoint[] = [];
 
 export function SearchPage() {
   const [params, setParams] = useSearchParams();
@@ -66,10 +73,28 @@ export function SearchPage() {
     variables: { ...variables, first: PAGE, sort: state.sort },
     pause: !active,
   });
-  const [points] = useQuery({
-    query: SearchPointsQuery,
-    variables: { ...variables, limit: MAP_POINTS },
+  const [counted] = useQuery({
+    query: SearchCountQuery,
+    variables: { ...variables, upTo: COUNT_CAP },
     pause: !active,
+  });
+  // The map's clusters, for what the map shows once it is fitted to this search (a view told for the search
+  // before is not asked again with this one's filters).
+  const [mapView, setMapView] = useState<(ClusterRequest & { key: string }) | null>(null);
+  const onViewChange = useCallback(
+    (view: ClusterRequest, key: string) =>
+      setMapView((prev) =>
+        prev && prev.key === key && JSON.stringify(prev) === JSON.stringify({ ...view, key })
+          ? prev
+          : { ...view, key },
+      ),
+    [],
+  );
+  const viewNow = mapView?.key === searchKey ? mapView : null;
+  const [cells] = useQuery({
+    query: SearchMapQuery,
+    variables: { ...variables, zoom: viewNow?.zoom ?? 0, within: viewNow?.within ?? null },
+    pause: !active || !viewNow,
   });
 
   // Further pages, appended below the first; a new search starts again from the first.
@@ -139,18 +164,24 @@ export function SearchPage() {
   }, [origin]);
 
   // A new search keeps the previous results on screen until its own arrive; say that they are being replaced.
-  const updating = active && (list.fetching || points.fetching);
+  const updating = active && (list.fetching || counted.fetching);
   /** Which search (the URL without the selection) the list shows: end-to-end tests wait for it. */
   const renderedFor = useMemo(() => {
     const p = new URLSearchParams(params);
     p.delete('selected');
     return p.toString();
   }, [params]);
-  const count = points.data?.searchLocations.boundedCount;
+  const count = counted.data?.searchLocations.boundedCount;
   /** "12" or "more than 5,000": how many match, as far as it was counted. */
   const total = count ? countLabel(count) : undefined;
   const one = count?.exact === true && count.value === 1;
-  const mapPoints = points.data?.searchLocations.points ?? [];
+  // Only this search's clusters: while a new one's are on their way, the map shows none rather than the last.
+  const cellsFor = cells.operation?.variables as { zoom?: unknown; within?: unknown } | undefined;
+  const cellsCurrent =
+    cellsFor !== undefined &&
+    JSON.stringify({ ...variables, zoom: cellsFor.zoom, within: cellsFor.within }) ===
+      JSON.stringify(cellsFor);
+  const mapCells = (cellsCurrent && cells.data?.searchLocations.mapClusters) || NO_CELLS;
   const nextRadius = RADIUS_CHOICES.find((r) => r > state.radius);
   // The map frames the results the list shows, once they are those of this search (never the last one's).
   const listCurrent = Boolean(conn) && !list.fetching && !list.stale;
@@ -249,7 +280,9 @@ export function SearchPage() {
         <div className="map-pane">
           <MapView
             defer={active && !conn && !list.error}
-            points={mapPoints}
+            points={NO_POINTS}
+            clusters={mapCells}
+            onViewChange={onViewChange}
             selectedId={state.selected}
             hoveredId={hovered}
             onSelect={select}
@@ -261,7 +294,7 @@ export function SearchPage() {
             onSearchArea={searchArea}
             label={
               active
-                ? `Map of ${total ?? mapPoints.length} matching clinic locations. Use arrow keys to pan and plus or minus to zoom.`
+                ? `Map of ${total ?? 'the'} matching clinic locations. Use arrow keys to pan and plus or minus to zoom.`
                 : 'Map of the United States'
             }
           />
@@ -270,10 +303,8 @@ export function SearchPage() {
               <LocationCard location={selectedCard} selected hovered={false} canRefer={canRefer} />
             </ol>
           )}
-          {count && (!count.exact || count.value > mapPoints.length) && (
-            <p className="map-note">
-              The map shows the nearest {mapPoints.length.toLocaleString('en-US')} of {total}.
-            </p>
+          {mapCells.length >= MAP_CELL_CAP && (
+            <p className="map-note">Too many locations here to draw each one: zoom in to see them all.</p>
           )}
         </div>
 

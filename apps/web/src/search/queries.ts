@@ -34,14 +34,25 @@ export const SearchListQuery = graphql(
 );
 
 /**
- * The map's light query: every match in the radius as a bare point, and how many there are, counted only as
- * far as the map can draw (a dense city is not scanned to say "more than 5,000").
+ * How many match, counted only as far as a person needs told ("more than 1,000"): a dense city is not
+ * scanned to say so. For the heading, the filter sheet and the map's label.
  */
-export const SearchPointsQuery = graphql(`
-  query SearchPoints($place: String, $near: GeoPointInput, $radius: Float, $filter: LocationFilter, $limit: Int) {
+export const SearchCountQuery = graphql(`
+  query SearchCount($place: String, $near: GeoPointInput, $radius: Float, $filter: LocationFilter, $upTo: Int) {
     searchLocations(place: $place, near: $near, radius: $radius, filter: $filter, first: 1) {
-      boundedCount(upTo: $limit) { value exact }
-      points(first: $limit) { id lat lng }
+      boundedCount(upTo: $upTo) { value exact }
+    }
+  }
+`);
+
+/**
+ * What the map draws for its view: the matches counted on the API's grid at the map's zoom, inside what is
+ * on screen. It costs what the map shows (a few hundred cells), not what the radius holds.
+ */
+export const SearchMapQuery = graphql(`
+  query SearchMap($place: String, $near: GeoPointInput, $radius: Float, $filter: LocationFilter, $zoom: Int!, $within: GeoBoundsInput) {
+    searchLocations(place: $place, near: $near, radius: $radius, filter: $filter, first: 1) {
+      mapClusters(zoom: $zoom, within: $within) { count lat lng id bounds { north south east west } }
     }
   }
 `);

@@ -1,6 +1,7 @@
 import type { Database } from '@kapmap/db/client';
 import { clinics, locationConditions, locationInsurance, locationRoutes, locations } from '@kapmap/db/schema';
 import type { LatLng } from '@kapmap/geo';
+import { haversineMeters } from '@kapmap/geo/distance';
 import {
   type AnyColumn,
   and,
@@ -287,6 +288,16 @@ export async function searchTelehealth(
   return rows.map((r) => r.id);
 }
 
+/** A circle holding the whole view: its center and the distance to its farthest corner, with a margin. */
+export function circleAroundView(v: ViewBox): { center: LatLng; meters: number } {
+  const width = v.west <= v.east ? v.east - v.west : v.east + 360 - v.west;
+  if (width >= 180) return { center: { lat: 0, lng: 0 }, meters: Number.POSITIVE_INFINITY };
+  const lng = v.west + width / 2;
+  const center = { lat: (v.south + v.north) / 2, lng: lng > 180 ? lng - 360 : lng };
+  const corners = [v.north, v.south].flatMap((lat) => [v.west, v.east].map((c) => ({ lat, lng: c })));
+  return { center, meters: Math.max(...corners.map((c) => haversineMeters(center, c))) * 1.01 + 1 };
+}
+
 /** The widest zoom the map clusters at; from the next one up every location is its own point. */
 export const MAX_CLUSTER_ZOOM = 13;
 /** Grid cells across the world at zoom 0: a cell is 64 px of a 512 px world tile at every zoom. */
@@ -318,6 +329,13 @@ export async function clustersNearby(
 ): Promise<MapCell[]> {
   const where = [boxSql(locations, q), sql`${greatCircleMeters(locations, q)} <= ${q.radiusMeters}::float8`];
   if (within) {
+    // The view's own box on the GiST index too, so a city block on screen costs the block, not the radius.
+    const around = circleAroundView(within);
+    if (around.meters < q.radiusMeters) {
+      where.push(
+        sql`earth_box(${originEarth(around.center)}, ${around.meters}::float8) @> ${earthOf(locations)}`,
+      );
+    }
     where.push(sql`${locations.lat} BETWEEN ${within.south}::float8 AND ${within.north}::float8`);
     // A view across the antimeridian has west > east.
     where.push(
