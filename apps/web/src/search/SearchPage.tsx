@@ -1,4 +1,5 @@
 import type { LatLng } from '@kapmap/geo/distance';
+import { MAX_CELLS } from '@kapmap/geo/map-grid';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useClient, useQuery } from 'urql';
@@ -39,8 +40,6 @@ import {
 const PAGE = 20;
 /** How far the heading counts: past it, "more than 1,000". */
 const COUNT_CAP = 1000;
-/** The most cells the API's mapClusters answers: when it is reached, some locations in view are not drawn. */
-const MAP_CELL_CAP = 5000;
 const NO_CELLS: MapCluster[] = [];
 const NO_POINTS: MapPoint[] = [];
 
@@ -303,7 +302,7 @@ export function SearchPage() {
               <LocationCard location={selectedCard} selected hovered={false} canRefer={canRefer} />
             </ol>
           )}
-          {mapCells.length >= MAP_CELL_CAP && (
+          {mapCells.length >= MAX_CELLS && (
             <p className="map-note">Too many locations here to draw each one: zoom in to see them all.</p>
           )}
         </div>

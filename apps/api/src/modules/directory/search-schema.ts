@@ -1,5 +1,6 @@
 import { locationRoutes, type locations } from '@kapmap/db/schema';
 import { type DistanceUnit, fromMeters, PlaceNotFoundError, type ResolvedPlace, toMeters } from '@kapmap/geo';
+import { MAX_CELLS, MAX_ZOOM } from '@kapmap/geo/map-grid';
 import { LANGUAGES } from '@kapmap/validation';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { type SQL, sql } from 'drizzle-orm';
@@ -222,10 +223,6 @@ const LocationPoint = builder.objectRef<NearbyPoint>('LocationPoint').implement(
     lng: t.exposeFloat('lng'),
   }),
 });
-
-const MAX_ZOOM = 22;
-/** The most cells one map view is answered with, the fullest first. */
-export const MAX_CELLS = 5_000;
 
 const ViewBoxInput = builder.inputType('GeoBoundsInput', {
   description: 'A box in degrees (the part of a map on screen). west > east crosses the antimeridian.',

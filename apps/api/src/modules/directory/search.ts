@@ -2,6 +2,7 @@ import type { Database } from '@kapmap/db/client';
 import { clinics, locationConditions, locationInsurance, locationRoutes, locations } from '@kapmap/db/schema';
 import type { LatLng } from '@kapmap/geo';
 import { haversineMeters } from '@kapmap/geo/distance';
+import { CELLS_AT_ZOOM_0, MAX_CLUSTER_ZOOM, type ViewBox } from '@kapmap/geo/map-grid';
 import {
   type AnyColumn,
   and,
@@ -169,12 +170,7 @@ export async function cutPage<R extends NearbyRow>(
 }
 
 /** A box of degrees: around a search's matches, or the part of the map on screen. */
-export interface ViewBox {
-  north: number;
-  south: number;
-  east: number;
-  west: number;
-}
+export type { ViewBox };
 
 export interface NearbySummary {
   total: number;
@@ -298,10 +294,7 @@ export function circleAroundView(v: ViewBox): { center: LatLng; meters: number }
   return { center, meters: Math.max(...corners.map((c) => haversineMeters(center, c))) * 1.01 + 1 };
 }
 
-/** The widest zoom the map clusters at; from the next one up every location is its own point. */
-export const MAX_CLUSTER_ZOOM = 13;
-/** Grid cells across the world at zoom 0: a cell is 64 px of a 512 px world tile at every zoom. */
-const CELLS_AT_ZOOM_0 = 8;
+export { MAX_CLUSTER_ZOOM };
 
 /** A cell of the map's grid: how many matches it holds, their center and the box around them. */
 export interface MapCell {
