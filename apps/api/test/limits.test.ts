@@ -61,6 +61,16 @@ describe('the cost of a query is the rows it can return', () => {
     const one = await api.gql(q, { n: 1 });
     expect(one.errors).toBeUndefined();
     expect(one.data?.searchLocations.edges).toHaveLength(1);
+    // The count is kept per document and page size: the same text with a bigger page is refused again.
+    expect((await api.gql(q, { n: 100 })).errors?.[0]?.extensions?.code).toBe('ROW_LIMIT_EXCEEDED');
+    expect((await api.gql(q, { n: 1 })).errors).toBeUndefined();
+  });
+
+  it('counts what a directive keeps: the same document is refused when @include turns the fan-out on', async () => {
+    const q = `query ($deep: Boolean!) { searchLocations(place: "27609", radius: 50, first: 100) { edges { node { name clinic @include(if: $deep) { locations { clinic { locations { name } } } } } } } }`;
+    expect((await api.gql(q, { deep: false })).errors).toBeUndefined();
+    expect((await api.gql(q, { deep: true })).errors?.[0]?.extensions?.code).toBe('ROW_LIMIT_EXCEEDED');
+    expect((await api.gql(q, { deep: false })).errors).toBeUndefined();
   });
 
   it('keeps answering ordinary searches while fan-out queries are refused', async () => {

@@ -107,26 +107,66 @@ function rowEstimator(pages: WeakMap<FieldNode, number>): ComplexityEstimator {
 }
 
 /**
+ * The variables a document's row count depends on: those sent as a `first` (a page's size) or to a directive
+ * (`@include(if: $x)` drops a selection). Any other variable (a point, a filter) leaves the count alone.
+ */
+function countingVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Field(node) {
+      for (const a of node.arguments ?? [])
+        if (a.name.value === 'first' && a.value.kind === Kind.VARIABLE) names.add(a.value.name.value);
+    },
+    Directive(node) {
+      for (const a of node.arguments ?? []) if (a.value.kind === Kind.VARIABLE) names.add(a.value.name.value);
+    },
+  });
+  return [...names].sort();
+}
+
+/** The most counts kept per document: one per operation and set of page sizes a client sends. */
+const COUNTS_PER_DOCUMENT = 64;
+
+/**
  * Refuses, before anything runs, an operation whose worst case exceeds MAX_ROWS. It runs with the request's
  * variables, so `first: $n` counts as what was sent. The answer is a ROW_LIMIT_EXCEEDED error with status 400.
+ *
+ * A count is worked out once per document, operation and values of the variables it depends on: Apollo
+ * keeps one parsed document per query text (its document store), so a repeated search only looks the count
+ * up. The counts live with the document and go when Apollo drops it; at most COUNTS_PER_DOCUMENT each.
  */
 export function rowBudgetPlugin<T extends object>(maxRows = MAX_ROWS): ApolloServerPlugin<T> {
+  const counted = new WeakMap<DocumentNode, { depends: string[]; rows: Map<string, number> }>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema }) {
-          let rows: number;
-          try {
-            rows = getComplexity({
-              schema,
-              query: document,
-              ...(request.operationName ? { operationName: request.operationName } : {}),
-              variables: request.variables ?? {},
-              estimators: [rowEstimator(pageSizes(document, request.variables ?? {}))],
-            });
-          } catch {
-            // Variables that do not fit their types: execution refuses them with BAD_USER_INPUT.
-            return;
+          let entry = counted.get(document);
+          if (!entry) {
+            entry = { depends: countingVariables(document), rows: new Map() };
+            counted.set(document, entry);
+          }
+          const variables = request.variables ?? {};
+          const key = JSON.stringify([
+            request.operationName ?? null,
+            ...entry.depends.map((v) => variables[v]),
+          ]);
+          let rows = entry.rows.get(key);
+          if (rows === undefined) {
+            try {
+              rows = getComplexity({
+                schema,
+                query: document,
+                ...(request.operationName ? { operationName: request.operationName } : {}),
+                variables,
+                estimators: [rowEstimator(pageSizes(document, variables))],
+              });
+            } catch {
+              // Variables that do not fit their types: execution refuses them with BAD_USER_INPUT.
+              return;
+            }
+            if (entry.rows.size >= COUNTS_PER_DOCUMENT) entry.rows.clear();
+            entry.rows.set(key, rows);
           }
           if (rows > maxRows)
             throw new GraphQLError(
