@@ -536,7 +536,9 @@ async function main() {
     const aPop = await load(bare.port, 'bare', '', seconds, connections, population);
     const bPop = await load(gql.port, 'graphql', GRAPHQL_QUERY, seconds, connections, population);
     const pPop = await load(plain.port, 'graphql', GRAPHQL_QUERY, seconds, connections, population);
-    // The same GETs with the public cache on, from cold: every hit is one an earlier request paid for.
+    // The same GETs with the public cache on, its process warmed on the city centers (which the population
+    // workload does not send), so every hit counted is one an earlier request of this run paid for.
+    await load(cached.port, 'get', GRAPHQL_QUERY, 2, connections);
     const before = await cacheCounts(cached.port);
     const cPop = await load(cached.port, 'get', GRAPHQL_QUERY, seconds, connections, population);
     const after = await cacheCounts(cached.port);

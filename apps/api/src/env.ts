@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
@@ -66,7 +66,12 @@ const schema = z.object({
     .regex(/^pk\.[\w.-]+$/, 'must be a public Mapbox token, starting pk.')
     .optional(),
   /** The built web app to serve at /; an empty folder or a missing one serves the API alone. */
-  WEB_ROOT: z.string().min(1, 'must not be empty').default(defaultWebRoot),
+  // A relative folder is taken from where kapmap was started, as a shell would.
+  WEB_ROOT: z
+    .string()
+    .min(1, 'must not be empty')
+    .default(defaultWebRoot)
+    .transform((p) => resolve(p)),
   DB_POOL_SIZE: z.coerce
     .number()
     .int('must be a whole number')

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadEnv } from '../src/env.js';
 
@@ -32,6 +33,11 @@ describe('configuration', () => {
     expect(() => loadEnv({ DATABASE_READ_URL: 'postgres://kapmap@replica:5432/kapmap' })).toThrow(
       /DATABASE_READ_URL=.*needs DATABASE_URL/,
     );
+  });
+
+  it('serves the web app from a relative WEB_ROOT as the folder it names from where kapmap started', () => {
+    expect(loadEnv({ WEB_ROOT: 'apps/web/dist' }).WEB_ROOT).toBe(join(process.cwd(), 'apps', 'web', 'dist'));
+    expect(loadEnv({ WEB_ROOT: '/srv/kapmap/web' }).WEB_ROOT).toBe('/srv/kapmap/web');
   });
 
   it('migrates on start unless MIGRATE_ON_START=false leaves it to `kapmap migrate`', () => {
