@@ -19,8 +19,8 @@ import { parseArgs } from 'node:util';
 import { ApolloServer } from '@apollo/server';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import { createDb } from '@kapmap/db/client';
-import { generateLocations, zipWeights } from '@kapmap/db/generate';
-import { seededRandom, seedReferenceData } from '@kapmap/db/seed';
+import { benchDatabase, zipWeights } from '@kapmap/db/generate';
+import { seededRandom } from '@kapmap/db/seed';
 import { METERS_PER_MILE, offlineGeocoder } from '@kapmap/geo';
 import { clusterRequest, mercatorY } from '@kapmap/geo/map-grid';
 import autocannon from 'autocannon';
@@ -35,12 +35,6 @@ import { CITY_CENTRES } from './cities.js';
 const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const RADIUS_MILES = 25;
 const POOL = 10;
-
-function benchUrl(locations: number): string {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/kapmap_bench_${locations}`;
-  return url.toString();
-}
 
 /**
  * The nearby search as a hand-written server would send it: the same shape as kapmap's (nearest-first over
@@ -178,40 +172,20 @@ function startChild(
 /* ---------- the parent: data, correctness check, load ---------- */
 
 async function prepare(locations: number): Promise<string> {
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  const name = `kapmap_bench_${locations}`;
-  const url = benchUrl(locations);
-  const exists = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
-  if (exists.length > 0) {
-    const db = postgres(url, { max: 1, onnotice: () => {} });
-    const [row] = await db`SELECT count(*)::int AS n FROM locations`.catch(() => [{ n: -1 }]);
-    await db.end();
-    if (row?.n === locations) {
-      console.log(`Using ${name}: ${locations.toLocaleString()} locations generated earlier.`);
-      await admin.end();
-      // Bring it up to the current schema; a migration that rewrites rows leaves dead ones to vacuum.
-      const handle = await createDb({ url, maxConnections: 1 });
-      await handle.migrate();
-      await handle.rawQuery('VACUUM (ANALYZE) locations');
-      await handle.close();
-      return url;
-    }
-    await admin.unsafe(`DROP DATABASE ${name} WITH (FORCE)`);
-  }
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const handle = await createDb({ url, maxConnections: 2 });
-  await handle.migrate();
-  await seedReferenceData(handle.db);
   const started = Date.now();
-  await generateLocations(handle, {
-    locations,
-    chunkSize: 50_000,
-    onProgress: (done, total) =>
-      process.stdout.write(`\rGenerating locations: ${done.toLocaleString()} / ${total.toLocaleString()}`),
+  let generated = false;
+  const url = await benchDatabase(locations, {
+    adminUrl: ADMIN_URL,
+    onProgress: (done, total) => {
+      generated = true;
+      process.stdout.write(`\rGenerating locations: ${done.toLocaleString()} / ${total.toLocaleString()}`);
+    },
   });
-  console.log(` (${((Date.now() - started) / 1000).toFixed(0)} s)`);
-  await handle.close();
+  console.log(
+    generated
+      ? ` (${((Date.now() - started) / 1000).toFixed(0)} s)`
+      : `Using kapmap_bench_${locations}: ${locations.toLocaleString()} locations generated earlier.`,
+  );
   return url;
 }
 
@@ -404,9 +378,13 @@ function fittedView(points: Place[]): ClusterView {
   const xs = points.map((p) => (p.lng + 180) / 360);
   const ys = points.map((p) => mercatorY(p.lat));
   const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const fit = (px: number, span: number) =>
+  const zoomToFit = (px: number, span: number) =>
     Math.log2((px - 2 * MAP_PANE.padding) / (512 * Math.max(span, 1e-12)));
-  const zoom = Math.min(MAP_PANE.maxZoom, fit(MAP_PANE.width, x1 - x0), fit(MAP_PANE.height, y1 - y0));
+  const zoom = Math.min(
+    MAP_PANE.maxZoom,
+    zoomToFit(MAP_PANE.width, x1 - x0),
+    zoomToFit(MAP_PANE.height, y1 - y0),
+  );
   const world = 512 * 2 ** zoom;
   const [cx, cy] = [(x0 + x1) / 2, (y0 + y1) / 2];
   const lngOf = (x: number) => x * 360 - 180;

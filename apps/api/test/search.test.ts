@@ -673,6 +673,42 @@ describe('the map’s clusters', () => {
     expect(sliver.mapClusters.reduce((n, c) => n + c.count, 0)).toBe(all.length - inSliver.length);
   });
 
+  it('keeps to the radius where the view reaches past it, and counts a view inside it in full', async () => {
+    const Q = `query ($within: GeoBoundsInput) {
+      searchLocations(place: "Raleigh, NC", radius: 20, first: 1) {
+        origin { lat lng }
+        mapClusters(zoom: 12, within: $within) { count }
+      } }`;
+    const sum = async (within: Record<string, number>) => {
+      const res = await api.gql<{
+        searchLocations: { origin: { lat: number; lng: number }; mapClusters: { count: number }[] };
+      }>(Q, { within });
+      expect(res.errors).toBeUndefined();
+      const s = res.data?.searchLocations;
+      return {
+        origin: s?.origin ?? { lat: 0, lng: 0 },
+        n: (s?.mapClusters ?? []).reduce((a, c) => a + c.count, 0),
+      };
+    };
+    const inBox = (b: Record<string, number>, x: { t: Truth }) =>
+      (x.t.lat ?? 0) >= (b.south ?? 0) &&
+      (x.t.lat ?? 0) <= (b.north ?? 0) &&
+      (x.t.lng ?? 0) >= (b.west ?? 0) &&
+      (x.t.lng ?? 0) <= (b.east ?? 0);
+    // Two degrees wide: the 20-mile circle's edge runs through it.
+    const wide = { north: 36.8, south: 34.8, east: -77.6, west: -79.6 };
+    const a = await sum(wide);
+    const within20 = bruteForce(a.origin, 20 * METERS_PER_MILE);
+    const beyond = bruteForce(a.origin, 200 * METERS_PER_MILE).filter((x) => inBox(wide, x)).length;
+    expect(beyond).toBeGreaterThan(within20.filter((x) => inBox(wide, x)).length); // some in view are too far
+    expect(a.n).toBe(within20.filter((x) => inBox(wide, x)).length);
+    // A few miles across, all of it within 20 miles of Raleigh: every location in it counts.
+    const small = { north: 35.85, south: 35.72, east: -78.55, west: -78.72 };
+    const b = await sum(small);
+    expect(b.n).toBeGreaterThan(0);
+    expect(b.n).toBe(within20.filter((x) => inBox(small, x)).length);
+  });
+
   it('costs one statement, and refuses a zoom or a view that is not one', async () => {
     api.sqlLog.length = 0;
     await clusters({ zoom: 6 });

@@ -202,15 +202,18 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
       rawQuery: async <T extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
         (await client.unsafe(text, params as never[])) as unknown as T[],
       // Replicas starting at once take turns: the first applies what is missing, the others then find
-      // nothing to do. A session advisory lock, held on one reserved connection while the pool migrates.
+      // nothing to do. A session advisory lock, on a connection of its own that then applies the migrations:
+      // not the pool's (a pool of one would have none left to migrate with, and wait for ever), and with no
+      // statement timeout (building an index over a million rows takes longer than any request may; waiting
+      // for another replica's migration is the lock's purpose).
       migrate: async () => {
-        const lock = await client.reserve();
+        const session = pool(1, 0, 'kapmap-migrate');
         try {
-          await lock`SELECT pg_advisory_lock(hashtext('kapmap:migrate'))`;
-          await migratePostgres(db, { migrationsFolder });
+          await session`SELECT pg_advisory_lock(hashtext('kapmap:migrate'))`;
+          await migratePostgres(drizzlePostgres({ client: session, relations }), { migrationsFolder });
         } finally {
-          await lock`SELECT pg_advisory_unlock(hashtext('kapmap:migrate'))`.catch(() => {});
-          lock.release();
+          await session`SELECT pg_advisory_unlock(hashtext('kapmap:migrate'))`.catch(() => {});
+          await session.end();
         }
       },
       pendingMigrations: () => pendingOf((text) => client.unsafe<{ name: string | null }[]>(text)),

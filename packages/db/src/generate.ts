@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { offlineGeocoder } from '@kapmap/geo';
 import { sql } from 'drizzle-orm';
-import type { DbHandle } from './client.js';
+import postgres from 'postgres';
+import { createDb, type DbHandle } from './client.js';
 import { seedReferenceData } from './seed/index.js';
 
 interface City {
@@ -139,4 +140,50 @@ export async function generateLocations(handle: DbHandle, options: GenerateOptio
     await tx.execute(sql`SET LOCAL statement_timeout = 0`);
     await tx.execute(sql`ANALYZE`);
   });
+}
+
+/**
+ * A PostgreSQL database `kapmap_bench_<locations>` holding that many generated locations, made once beside
+ * `adminUrl`'s and reused by every benchmark after (brought up to the current schema and vacuumed). Returns
+ * its URL.
+ */
+export async function benchDatabase(
+  locations: number,
+  options: { adminUrl: string; onProgress?: (done: number, total: number) => void },
+): Promise<string> {
+  const name = `kapmap_bench_${locations}`;
+  const target = new URL(options.adminUrl);
+  target.pathname = `/${name}`;
+  const url = target.toString();
+  const admin = postgres(options.adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    const exists = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
+    if (exists.length > 0) {
+      const db = postgres(url, { max: 1, onnotice: () => {} });
+      const [row] = await db`SELECT count(*)::int AS n FROM locations`.catch(() => [{ n: -1 }]);
+      await db.end();
+      if (row?.n === locations) {
+        // Bring it up to the current schema; a migration that rewrites rows leaves dead ones to vacuum.
+        const handle = await createDb({ url, maxConnections: 1 });
+        await handle.migrate();
+        await handle.rawQuery('VACUUM (ANALYZE) locations');
+        await handle.close();
+        return url;
+      }
+      await admin.unsafe(`DROP DATABASE ${name} WITH (FORCE)`);
+    }
+    await admin.unsafe(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const handle = await createDb({ url, maxConnections: 2 });
+  await handle.migrate();
+  await seedReferenceData(handle.db);
+  await generateLocations(handle, {
+    locations,
+    chunkSize: 50_000,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  await handle.close();
+  return url;
 }

@@ -106,6 +106,12 @@ export const locations = pgTable(
     index('locations_clinic_id_idx').on(t.clinicId),
     // The nearby search: nearest-neighbor ordering and radius filter both come from this index.
     index('locations_earth_idx').using('gist', t.earth),
+    // The map's clusters: every public street location in view, read from the index alone (an index-only
+    // scan) rather than from rows spread over the whole table. Its migration adds INCLUDE (lat, lng, id),
+    // which drizzle cannot declare.
+    index('locations_public_earth_idx')
+      .using('gist', t.earth)
+      .where(sql`${t.kind} = 'physical' AND ${t.listed}`),
     index('locations_serves_states_idx').using('gin', t.servesStates),
     check(
       'locations_kind_shape',

@@ -127,7 +127,7 @@ describe('migrations and demo data', () => {
   });
 
   it.runIf(process.env.KAPMAP_TEST_DB === 'postgres')(
-    'migrates a new database once when several servers start at once',
+    'migrates a new database once when several servers start at once, one of them with a pool of one',
     async () => {
       const admin = postgres(process.env.TEST_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL, {
         max: 1,
@@ -138,7 +138,8 @@ describe('migrations and demo data', () => {
       const url = new URL(process.env.TEST_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL);
       url.pathname = `/${name}`;
       const replicas = await Promise.all(
-        [1, 2, 3].map(() => createDb({ url: url.toString(), maxConnections: 2 })),
+        // A pool of one migrates too: the lock is held on a connection of its own, not the pool's only one.
+        [1, 2, 3].map((n) => createDb({ url: url.toString(), maxConnections: n })),
       );
       try {
         await Promise.all(replicas.map((r) => r.migrate()));
@@ -152,6 +153,32 @@ describe('migrations and demo data', () => {
         expect(row?.n).toBe(row?.d);
       } finally {
         await Promise.all(replicas.map((r) => r.close()));
+        await admin.unsafe(`DROP DATABASE ${name} WITH (FORCE)`);
+        await admin.end();
+      }
+    },
+  );
+
+  it.runIf(process.env.KAPMAP_TEST_DB === 'postgres')(
+    'migrates without the requests’ statement timeout: building an index may take longer than a request may',
+    async () => {
+      const admin = postgres(process.env.TEST_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL, {
+        max: 1,
+        onnotice: () => {},
+      });
+      const name = `kapmap_slow_${process.pid}_${Date.now()}`;
+      await admin.unsafe(`CREATE DATABASE ${name}`);
+      const url = new URL(process.env.TEST_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL);
+      url.pathname = `/${name}`;
+      // Requests may take a millisecond; the migrations take far longer, and must still complete.
+      const handle = await createDb({ url: url.toString(), maxConnections: 1, statementTimeoutMs: 1 });
+      const check = await createDb({ url: url.toString(), maxConnections: 1 });
+      try {
+        await handle.migrate();
+        expect(await check.pendingMigrations()).toEqual([]);
+      } finally {
+        await handle.close();
+        await check.close();
         await admin.unsafe(`DROP DATABASE ${name} WITH (FORCE)`);
         await admin.end();
       }

@@ -284,6 +284,20 @@ export async function searchTelehealth(
   return rows.map((r) => r.id);
 }
 
+/**
+ * Whether every point of the view is inside the search's radius, so the radius need not be checked row by row:
+ * its corners and the middles of its sides (a side along a parallel bows away from a great circle) within
+ * 99% of the radius. A view across the antimeridian or wider than 10° is always checked.
+ */
+function viewInsideRadius(v: ViewBox, q: NearbyQuery): boolean {
+  if (v.west > v.east || v.east - v.west > 10 || v.north - v.south > 10) return false;
+  const lats = [v.south, (v.south + v.north) / 2, v.north];
+  const lngs = [v.west, (v.west + v.east) / 2, v.east];
+  return lats.every((lat) =>
+    lngs.every((lng) => haversineMeters(q.origin, { lat, lng }) <= q.radiusMeters * 0.99),
+  );
+}
+
 /** A circle holding the whole view: its center and the distance to its farthest corner, with a margin. */
 export function circleAroundView(v: ViewBox): { center: LatLng; meters: number } {
   const width = v.west <= v.east ? v.east - v.west : v.east + 360 - v.west;
@@ -320,10 +334,18 @@ export async function clustersNearby(
   within: ViewBox | null,
   limit: number,
 ): Promise<MapCell[]> {
-  const where = [boxSql(locations, q), sql`${greatCircleMeters(locations, q)} <= ${q.radiusMeters}::float8`];
-  if (within) {
+  // Everything is read from locations_public_earth_idx alone (kind, listed, lat, lng and id; `earth` only in
+  // the index's own box tests), so the distance is worked out from lat and lng, never from the stored point.
+  const where = [sql`${locations.kind} = 'physical'`, filterSql(locations, q.filter)];
+  const around = within ? circleAroundView(within) : null;
+  if (!within || !around || !viewInsideRadius(within, q)) {
+    where.push(
+      sql`earth_box(${originEarth(q.origin)}, ${q.radiusMeters}::float8) @> ${earthOf(locations)}`,
+      sql`earth_distance(ll_to_earth(${locations.lat}, ${locations.lng}), ${originEarth(q.origin)}) <= ${q.radiusMeters}::float8`,
+    );
+  }
+  if (within && around) {
     // The view's own box on the GiST index too, so a city block on screen costs the block, not the radius.
-    const around = circleAroundView(within);
     if (around.meters < q.radiusMeters) {
       where.push(
         sql`earth_box(${originEarth(around.center)}, ${around.meters}::float8) @> ${earthOf(locations)}`,
@@ -342,8 +364,11 @@ export async function clustersNearby(
   // clustering zoom, the location itself.
   const cell =
     zoom > MAX_CLUSTER_ZOOM
-      ? sql`${locations.id}::text`
-      : sql`floor((${locations.lng} + 180) / 360 * ${cells}::float8)::bigint || ':' || floor((0.5 - ln(tan(pi() / 4 + radians(least(greatest(${locations.lat}, -85), 85)) / 2)) / (2 * pi())) * ${cells}::float8)::bigint`;
+      ? [sql`${locations.id}`]
+      : [
+          sql`floor((${locations.lng} + 180) / 360 * ${cells}::float8)::int`,
+          sql`floor((0.5 - ln(tan(pi() / 4 + radians(least(greatest(${locations.lat}, -85), 85)) / 2)) / (2 * pi())) * ${cells}::float8)::int`,
+        ];
   const rows = await db
     .select({
       count: count(),
@@ -357,7 +382,7 @@ export async function clustersNearby(
     })
     .from(locations)
     .where(and(...where))
-    .groupBy(cell)
+    .groupBy(...cell)
     .orderBy(sql`count(*) DESC`, sql`min(${locations.id}::text)`)
     .limit(limit);
   return rows.map((r) => ({
