@@ -33,32 +33,25 @@ function markMap() {
 }
 requestAnimationFrame(markMap);
 
+/** The layers kapmap draws over the basemap: the clinics and where the search was made from. */
+const CLINIC_LAYERS = ['clusters', 'cluster-count', 'points', 'points-active', 'origin'];
+
 /**
- * Draws `coords` ([lng, lat] pairs) as the clinic source, then pans and zooms, recording every frame.
- * With `floor`, every layer but the background is hidden first: what this renderer costs per frame for
- * an empty map of the same size, the least any map can take here.
+ * Pans and zooms the search's map, recording every frame; the page asks the API for each view's clusters
+ * as it settles, as it does for a person. `mode` 'floor' hides every layer but the background first: what this
+ * renderer costs per frame for an empty map of the same size, the least any map can take here; 'basemap'
+ * hides only the clinics, to tell what the basemap costs from what the clusters cost.
  */
-window.__benchFrames = async (coords, floor) => {
+window.__benchFrames = async (mode) => {
   const map = window.__kapmapMap;
-  if (floor) {
-    for (const l of map.getStyle().layers) {
-      if (l.id !== 'background') map.setLayoutProperty(l.id, 'visibility', 'none');
-    }
+  for (const l of map.getStyle().layers) {
+    const hide =
+      mode === 'floor' ? l.id !== 'background' : mode === 'basemap' && CLINIC_LAYERS.includes(l.id);
+    if (hide) map.setLayoutProperty(l.id, 'visibility', 'none');
   }
-  map.jumpTo({ center: [-96.5, 38.5], zoom: 3.3 });
-  const idle = () => new Promise((r) => map.once('idle', () => r()));
-  const t0 = performance.now();
-  map.getSource('clinics').setData({
-    type: 'FeatureCollection',
-    features: coords.map((c, i) => ({
-      type: 'Feature',
-      geometry: { type: 'Point', coordinates: c },
-      properties: { id: String(i) },
-    })),
-  });
-  await idle();
-  const clustered = performance.now() - t0;
-  const drawn = map.queryRenderedFeatures({ layers: ['clusters'] }).length;
+  const asked = () =>
+    performance.getEntriesByType('resource').filter((e) => e.name.includes('/graphql')).length;
+  let fetched = -asked();
   const deltas = [];
   let last = performance.now();
   let running = true;
@@ -68,20 +61,23 @@ window.__benchFrames = async (coords, floor) => {
     if (running) requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
+  // Within the search's 500 miles of (38.5, -96.5): Kansas City, Omaha, Oklahoma City, Wichita, Tulsa.
   const steps = [
-    { center: [-80, 36], zoom: 5 },
-    { center: [-74, 40.7], zoom: 7 },
-    { center: [-87.6, 41.9], zoom: 6 },
-    { center: [-104.9, 39.7], zoom: 5 },
-    { center: [-118.2, 34], zoom: 7 },
-    { center: [-96.5, 38.5], zoom: 3.3 },
-    { center: [-84.4, 33.7], zoom: 6 },
-    { center: [-96.5, 38.5], zoom: 4 },
+    { center: [-94.6, 39.1], zoom: 7 },
+    { center: [-95.9, 41.3], zoom: 6 },
+    { center: [-97.5, 35.5], zoom: 8 },
+    { center: [-97.3, 37.7], zoom: 9 },
+    { center: [-96.5, 38.5], zoom: 5 },
+    { center: [-95.9, 36.2], zoom: 7 },
+    { center: [-94.6, 39.1], zoom: 10 },
+    { center: [-96.5, 38.5], zoom: 6 },
   ];
   for (const s of steps) {
     map.easeTo({ ...s, duration: 1000 });
-    await new Promise((r) => setTimeout(r, 1050));
+    await new Promise((r) => setTimeout(r, 1250));
   }
   running = false;
-  return { deltas: deltas.slice(1), clustered, drawn };
+  fetched += asked();
+  const drawn = map.queryRenderedFeatures({ layers: ['clusters', 'points'] }).length;
+  return { deltas: deltas.slice(1), drawn, fetched };
 };

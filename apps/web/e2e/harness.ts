@@ -77,7 +77,13 @@ function runCli(script: string, args: string[], env: NodeJS.ProcessEnv): Promise
  * The product as `pnpm start` runs it: the built API process serving the built web app, on a fresh PGlite
  * data folder seeded with the demo data, on a free port.
  */
-export async function startApp(options: { admin?: { email: string; name: string } } = {}): Promise<App> {
+export async function startApp(
+  options: {
+    admin?: { email: string; name: string };
+    /** A PostgreSQL database to serve instead of a fresh PGlite folder with the demo data (the benchmark's). */
+    databaseUrl?: string;
+  } = {},
+): Promise<App> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'kapmap-e2e-'));
   const url = `http://127.0.0.1:${port}`;
@@ -88,7 +94,7 @@ export async function startApp(options: { admin?: { email: string; name: string 
     PUBLIC_URL: url,
     PGLITE_DIR: join(dataDir, 'pglite'),
     PHI_KEY_FILE: join(dataDir, 'phi.key'),
-    DATABASE_URL: '',
+    DATABASE_URL: options.databaseUrl ?? '',
     MAPBOX_TOKEN: '',
     MAPBOX_PUBLIC_TOKEN: '',
     WEB_ROOT: webDist,

@@ -88,8 +88,9 @@ describe('the map engine', () => {
     };
     // Every source is inline GeoJSON: nothing to fetch from a tile server, and no glyphs URL.
     expect(Object.values(style.sources).map((s) => s.type)).toEqual(['geojson', 'geojson', 'geojson']);
-    expect(style.sources.nation?.data.type).toBe('FeatureCollection');
-    expect(style.layers.map((l) => l.id)).toEqual(['background', 'land', 'state-lines', 'state-names']);
+    // The land is the background; what is not the nation is drawn over it (fewer pixels in a view of the US).
+    expect(style.sources.water?.data.type).toBe('Feature');
+    expect(style.layers.map((l) => l.id)).toEqual(['background', 'water', 'state-lines', 'state-names']);
     expect(style.glyphs).toBeUndefined();
     expect(String(vi.mocked(fetch).mock.calls[0]?.[0])).toMatch(/states-10m/);
     expect(seen.workerUrl.at(-1)).toMatch(/maplibre-gl-worker/);
@@ -182,5 +183,26 @@ describe('county names on the offline basemap', () => {
     expect(countyName('24510', 'Baltimore')).toBe('Baltimore');
     expect(countyName('24005', 'Baltimore')).toBe('Baltimore County');
     expect(countyName('6037', 'Los Angeles')).toBe('Los Angeles County');
+  });
+});
+
+describe('the offline basemap’s water', () => {
+  it('is the world with a hole for each piece of the nation, so the nation shows the land under it', async () => {
+    const { waterAround } = await import('../src/map/offline-style.js');
+    const square = (x: number, y: number) => [
+      [x, y],
+      [x + 1, y],
+      [x + 1, y + 1],
+      [x, y + 1],
+      [x, y],
+    ];
+    const water = waterAround({
+      type: 'Feature',
+      properties: {},
+      geometry: { type: 'MultiPolygon', coordinates: [[square(-100, 40)], [square(-150, 60)]] },
+    });
+    const [world, ...holes] = water.geometry.coordinates;
+    expect(world?.[0]).toEqual([-180, -85]);
+    expect(holes).toEqual([square(-100, 40), square(-150, 60)]);
   });
 });

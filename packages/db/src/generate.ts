@@ -142,6 +142,9 @@ export async function generateLocations(handle: DbHandle, options: GenerateOptio
   });
 }
 
+/** Where the benchmarks make their databases: BENCH_ADMIN_URL, else the local server's `postgres` database. */
+export const BENCH_ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
 /**
  * A PostgreSQL database `kapmap_bench_<locations>` holding that many generated locations, made once beside
  * `adminUrl`'s and reused by every benchmark after (brought up to the current schema and vacuumed). Returns
@@ -149,13 +152,14 @@ export async function generateLocations(handle: DbHandle, options: GenerateOptio
  */
 export async function benchDatabase(
   locations: number,
-  options: { adminUrl: string; onProgress?: (done: number, total: number) => void },
+  options: { adminUrl?: string; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<string> {
+  const adminUrl = options.adminUrl ?? BENCH_ADMIN_URL;
   const name = `kapmap_bench_${locations}`;
-  const target = new URL(options.adminUrl);
+  const target = new URL(adminUrl);
   target.pathname = `/${name}`;
   const url = target.toString();
-  const admin = postgres(options.adminUrl, { max: 1, onnotice: () => {} });
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   try {
     const exists = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
     if (exists.length > 0) {

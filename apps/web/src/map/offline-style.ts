@@ -7,6 +7,9 @@ import countiesUrl from 'us-atlas/counties-10m.json?url';
 import statesUrl from 'us-atlas/states-10m.json?url';
 import townsUrl from './towns.json?url';
 
+const LAND = '#fbfaf6';
+const WATER = '#dfe9ee';
+
 /**
  * The offline basemap: the US nation, states and counties from the bundled us-atlas TopoJSON (Census
  * cartographic boundaries, 1:10m), drawn as flat shapes. No tiles, no network, no token. The style names no
@@ -126,14 +129,38 @@ export async function addTowns(map: MaplibreMap, fetchImpl: typeof fetch = fetch
           'text-size': size,
           'symbol-sort-key': ['-', ['get', 'population']],
         },
-        paint: { 'text-color': '#2f3d46', 'text-halo-color': '#fbfaf6', 'text-halo-width': 1.5 },
+        paint: { 'text-color': '#2f3d46', 'text-halo-color': LAND, 'text-halo-width': 1.5 },
       },
       below,
     );
   });
 }
 
-const labelPaint = { 'text-color': '#5b6770', 'text-halo-color': '#fbfaf6', 'text-halo-width': 1.5 };
+/**
+ * Everything but the nation, as one polygon: the world with a hole for each of the nation's pieces. The map's
+ * background is the land's color and this is drawn over it, so a view of the country fills the few pixels of
+ * sea and neighbors in view rather than every pixel of land (in software rendering, a full-screen fill costs a
+ * frame: 50 ms a frame at desktop size with the land filled, 33 ms this way).
+ */
+export function waterAround(nation: Feature<Polygon | MultiPolygon> | FeatureCollection): Feature<Polygon> {
+  const features = 'features' in nation ? nation.features : [nation];
+  const holes: Position[][] = [];
+  for (const f of features) {
+    const g = f.geometry;
+    if (g?.type === 'Polygon' && g.coordinates[0]) holes.push(g.coordinates[0]);
+    if (g?.type === 'MultiPolygon') for (const p of g.coordinates) if (p[0]) holes.push(p[0]);
+  }
+  const world: Position[] = [
+    [-180, -85],
+    [180, -85],
+    [180, 85],
+    [-180, 85],
+    [-180, -85],
+  ];
+  return { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [world, ...holes] } };
+}
+
+const labelPaint = { 'text-color': '#5b6770', 'text-halo-color': LAND, 'text-halo-width': 1.5 };
 
 export async function offlineStyle(fetchImpl: typeof fetch = fetch): Promise<StyleSpecification> {
   const topo = await load<States>(statesUrl, fetchImpl);
@@ -141,13 +168,13 @@ export async function offlineStyle(fetchImpl: typeof fetch = fetch): Promise<Sty
     version: 8,
     name: 'kapmap offline',
     sources: {
-      nation: { type: 'geojson', data: feature(topo, topo.objects.nation) },
+      water: { type: 'geojson', data: waterAround(feature(topo, topo.objects.nation) as never) },
       states: { type: 'geojson', data: mesh(topo, topo.objects.states, (a, b) => a !== b) },
       'state-names': { type: 'geojson', data: labelPoints(feature(topo, topo.objects.states) as never) },
     },
     layers: [
-      { id: 'background', type: 'background', paint: { 'background-color': '#dfe9ee' } },
-      { id: 'land', type: 'fill', source: 'nation', paint: { 'fill-color': '#fbfaf6' } },
+      { id: 'background', type: 'background', paint: { 'background-color': LAND } },
+      { id: 'water', type: 'fill', source: 'water', paint: { 'fill-color': WATER } },
       {
         id: 'state-lines',
         type: 'line',
