@@ -174,13 +174,18 @@ export function SearchPage() {
   /** "12" or "more than 5,000": how many match, as far as it was counted. */
   const total = count ? countLabel(count) : undefined;
   const one = count?.exact === true && count.value === 1;
-  // Only this search's clusters: while a new one's are on their way, the map shows none rather than the last.
-  const cellsFor = cells.operation?.variables as { zoom?: unknown; within?: unknown } | undefined;
-  const cellsCurrent =
-    cellsFor !== undefined &&
-    JSON.stringify({ ...variables, zoom: cellsFor.zoom, within: cellsFor.within }) ===
-      JSON.stringify(cellsFor);
-  const mapCells = (cellsCurrent && cells.data?.searchLocations.mapClusters) || NO_CELLS;
+  // Only this search's clusters: kept with the search they answer, taken only from an answer to exactly what
+  // was last asked (this search, this view), so from the moment the URL changes the last search's are gone.
+  const [drawnCells, setDrawnCells] = useState<{ key: string; cells: MapCluster[] } | null>(null);
+  const askedFor = viewNow
+    ? JSON.stringify({ ...variables, zoom: viewNow.zoom, within: viewNow.within })
+    : null;
+  const answer = cells.data?.searchLocations.mapClusters;
+  const answered = !cells.fetching && JSON.stringify(cells.operation?.variables ?? null) === askedFor;
+  useEffect(() => {
+    if (answer && answered) setDrawnCells({ key: searchKey, cells: answer });
+  }, [answer, answered, searchKey]);
+  const mapCells = drawnCells?.key === searchKey ? drawnCells.cells : NO_CELLS;
   const nextRadius = RADIUS_CHOICES.find((r) => r > state.radius);
   // The map frames the results the list shows, once they are those of this search (never the last one's).
   const listCurrent = Boolean(conn) && !list.fetching && !list.stale;
