@@ -1,4 +1,4 @@
-import { locationRoutes, type locations } from '@kapmap/db/schema';
+import { locationRoutes, locations } from '@kapmap/db/schema';
 import { type DistanceUnit, fromMeters, PlaceNotFoundError, type ResolvedPlace, toMeters } from '@kapmap/geo';
 import { MAX_CELLS, MAX_ZOOM } from '@kapmap/geo/map-grid';
 import { LANGUAGES } from '@kapmap/validation';
@@ -9,6 +9,7 @@ import { builder } from '../../graphql/builder.js';
 import { DIRECTORY_CACHE } from '../../graphql/cache-policy.js';
 import { badUserInput } from '../../graphql/errors.js';
 import { capped } from '../../graphql/limits.js';
+import { placeholders, runPlanned, tag } from '../../graphql/plan-cache.js';
 import {
   decodeCursor,
   decodeOffsetCursor,
@@ -19,11 +20,13 @@ import {
 import { Location } from './location.js';
 import { referenceCodes } from './reference-codes.js';
 import {
+  type Bind,
   type BoundedCount,
   boxSql,
   clustersNearby,
   countNearby,
   cutPage,
+  filterShape,
   greatCircleMeters,
   indexDistance,
   type LocationFilter,
@@ -495,42 +498,66 @@ builder.queryField('searchLocations', (t) =>
           // from the GiST index, and drizzle's relational query joins in what the client asked for.
           const distanceAfter = after && 'key' in after ? after : null;
           const offset = after && 'offset' in after ? after.offset : 0;
-          const fetch = (extra: ((l: typeof locations) => SQL) | null, limit?: number) =>
-            ctx.db.query.locations
-              .findMany(
-                t.drizzleQueryFromInfo('locations', {
-                  context: ctx,
-                  info,
-                  path: ['edges', 'node'],
-                  columns: { id: true },
-                  extras: { meters: (l) => greatCircleMeters(l, query), key: (l) => indexDistance(l, query) },
-                  where: {
-                    RAW: (l) =>
-                      extra
-                        ? sql`${boxSql(l, query, distanceAfter)} AND ${extra(l)}`
-                        : boxSql(l, query, distanceAfter),
-                  },
-                  orderBy:
-                    sort === 'DISTANCE'
-                      ? (l) => indexDistance(l, query)
-                      : (l) => [sql`${sortValue(l, sort)} ASC NULLS LAST`, indexDistance(l, query), l.id],
-                  ...(limit === undefined ? {} : { limit }),
-                  ...(sort === 'DISTANCE' || offset === 0 ? {} : { offset }),
-                }),
-              )
-              .then((rows) =>
+          const fetch = (
+            extra: { shape: string; sql: (l: typeof locations, bind: Bind) => SQL } | null,
+            limit?: number,
+          ) => {
+            // The statement is built with placeholders, once per shape and selection (graphql/plan-cache.ts);
+            // every value goes through `bind`, here first so a statement from the cache has them all.
+            const values: Record<string, unknown> = {};
+            const bind = placeholders(values);
+            const where = (l: typeof locations) =>
+              extra
+                ? sql`${boxSql(l, query, distanceAfter, bind)} AND ${extra.sql(l, bind)}`
+                : boxSql(l, query, distanceAfter, bind);
+            const meters = (l: typeof locations) => greatCircleMeters(l, query, bind);
+            const key = (l: typeof locations) => indexDistance(l, query, bind);
+            const orderBy =
+              sort === 'DISTANCE'
+                ? key
+                : (l: typeof locations) => [sql`${sortValue(l, sort)} ASC NULLS LAST`, key(l), l.id];
+            where(locations);
+            meters(locations);
+            const skip = sort === 'DISTANCE' || offset === 0 ? null : bind('offset', offset);
+            const plan = t.drizzleQueryFromInfo('locations', {
+              context: ctx,
+              info,
+              path: ['edges', 'node'],
+              columns: { id: true },
+              extras: { meters: tag('meters', meters), key: tag('key', key) },
+              where: { RAW: tag('where', where) },
+              orderBy: tag('orderBy', orderBy),
+              ...(limit === undefined ? {} : { limit: bind('limit', limit) }),
+              ...(skip === null ? {} : { offset: skip }),
+            });
+            const shape = [
+              'searchLocations',
+              sort,
+              distanceAfter ? 'after' : '',
+              skip === null ? '' : 'offset',
+              limit === undefined ? 'all' : 'limit',
+              extra?.shape ?? '',
+              filterShape(query.filter),
+            ].join('|');
+            return runPlanned(ctx.db, shape, plan, values, () => ctx.db.query.locations.findMany(plan)).then(
+              (rows) =>
                 rows.map((node) => ({
                   id: node.id,
                   meters: Number(node.meters),
                   key: Number(node.key),
                   node,
                 })),
-              );
+            );
+          };
           if (sort !== 'DISTANCE') {
             // Sorted by wait or price: every match in the radius takes part (the exact radius in SQL), in
             // pages by position. A radius holds a bounded number of locations.
             const rows = await fetch(
-              (l) => sql`${greatCircleMeters(l, query)} <= ${query.radiusMeters}::float8`,
+              {
+                shape: 'radius',
+                sql: (l, bind) =>
+                  sql`${greatCircleMeters(l, query, bind)} <= ${bind('radius', query.radiusMeters)}::float8`,
+              },
               first + 1,
             );
             return {
@@ -543,7 +570,10 @@ builder.queryField('searchLocations', (t) =>
           }
           const rows = await fetch(null, first + 1);
           const page = await cutPage(rows, first, query.radiusMeters, (key) =>
-            fetch((l) => sql`${indexDistance(l, query)} = ${key}::float8`),
+            fetch({
+              shape: 'tie',
+              sql: (l, bind) => sql`${indexDistance(l, query, bind)} = ${bind('tie', key)}::float8`,
+            }),
           );
           return { ...page, rows: page.rows.map((r) => ({ ...r, cursor: encodeCursor(r) })) };
         }),

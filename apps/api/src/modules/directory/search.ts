@@ -3,19 +3,7 @@ import { clinics, locationConditions, locationInsurance, locationRoutes, locatio
 import type { LatLng } from '@kapmap/geo';
 import { haversineMeters } from '@kapmap/geo/distance';
 import { CELLS_AT_ZOOM_0, MAX_CLUSTER_ZOOM, type ViewBox } from '@kapmap/geo/map-grid';
-import {
-  type AnyColumn,
-  and,
-  arrayContains,
-  asc,
-  count,
-  eq,
-  inArray,
-  max,
-  min,
-  type SQL,
-  sql,
-} from 'drizzle-orm';
+import { type AnyColumn, and, arrayContains, asc, count, eq, max, min, type SQL, sql } from 'drizzle-orm';
 
 /**
  * The nearby search, as SQL. The radius is answered from the GiST index on ll_to_earth(lat, lng): a box
@@ -55,14 +43,23 @@ export interface NearbyQuery {
 /** The locations table, or the alias drizzle's relational queries give it. */
 type LocationsRef = typeof locations;
 
-const originEarth = (o: LatLng) => sql`ll_to_earth(${o.lat}::float8, ${o.lng}::float8)`;
+/**
+ * How a value enters a statement: `inline` puts it in the statement built for this request; a plan cache's
+ * binder (graphql/plan-cache.ts) puts a named placeholder there instead, so the statement is built once per
+ * shape and only bound afterwards. Each value has one name, wherever it appears.
+ */
+export type Bind = (name: string, value: unknown) => unknown;
+export const inline: Bind = (_name, value) => value;
+
+const originEarth = (o: LatLng, bind: Bind = inline) =>
+  sql`ll_to_earth(${bind('lat', o.lat)}::float8, ${bind('lng', o.lng)}::float8)`;
 /** The stored point on earthdistance's sphere: what the GiST index holds. */
 export const earthOf = (t: LocationsRef) => sql`${t.earth}`;
 /** What the GiST index orders by: straight-line (chord) distance, which orders like great-circle distance. */
-export const indexDistance = (t: LocationsRef, q: NearbyQuery) =>
-  sql<number>`(${earthOf(t)} <-> ${originEarth(q.origin)})`;
-export const greatCircleMeters = (t: LocationsRef, q: NearbyQuery) =>
-  sql<number>`earth_distance(${earthOf(t)}, ${originEarth(q.origin)})`;
+export const indexDistance = (t: LocationsRef, q: NearbyQuery, bind: Bind = inline) =>
+  sql<number>`(${earthOf(t)} <-> ${originEarth(q.origin, bind)})`;
+export const greatCircleMeters = (t: LocationsRef, q: NearbyQuery, bind: Bind = inline) =>
+  sql<number>`earth_distance(${earthOf(t)}, ${originEarth(q.origin, bind)})`;
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -74,66 +71,94 @@ function linkedToAny(
   links: typeof locationRoutes | typeof locationInsurance,
   code: AnyColumn,
   codes: string[],
+  name: string,
+  bind: Bind,
 ): SQL {
-  return sql`EXISTS (SELECT 1 FROM ${links} WHERE ${links.locationId} = ${t.id} AND ${inArray(code, codes)})`;
+  const list = sql.join(
+    codes.map((c, i) => sql`${bind(`${name}${i}`, c)}`),
+    sql`, `,
+  );
+  return sql`EXISTS (SELECT 1 FROM ${links} WHERE ${links.locationId} = ${t.id} AND ${code} IN (${list}))`;
 }
 
 /**
  * The filter, for street and telehealth searches alike. Only published clinics' locations are public:
  * `listed` says so on the row (kept by triggers), so no clinic is read unless the text filter needs its name.
  */
-export function filterSql(t: LocationsRef, filter: LocationFilter): SQL {
+export function filterSql(t: LocationsRef, filter: LocationFilter, bind: Bind = inline): SQL {
   const parts: SQL[] = [sql`${t.listed}`];
   if (filter.text) {
-    const pattern = `%${escapeLike(filter.text)}%`;
+    const pattern = bind('text', `%${escapeLike(filter.text)}%`);
     parts.push(
       sql`(${t.name} ILIKE ${pattern} OR EXISTS (SELECT 1 FROM ${clinics} c WHERE c.id = ${t.clinicId} AND c.name ILIKE ${pattern}))`,
     );
   }
-  for (const code of filter.conditions) {
+  filter.conditions.forEach((code, i) => {
     parts.push(
-      sql`EXISTS (SELECT 1 FROM ${locationConditions} lc WHERE lc.location_id = ${t.id} AND lc.condition_code = ${code})`,
+      sql`EXISTS (SELECT 1 FROM ${locationConditions} lc WHERE lc.location_id = ${t.id} AND lc.condition_code = ${bind(`condition${i}`, code)})`,
     );
-  }
+  });
   if (filter.routes.length > 0) {
-    parts.push(linkedToAny(t, locationRoutes, locationRoutes.routeCode, filter.routes));
+    parts.push(linkedToAny(t, locationRoutes, locationRoutes.routeCode, filter.routes, 'route', bind));
   }
   if (filter.insurance.length > 0) {
-    parts.push(linkedToAny(t, locationInsurance, locationInsurance.payerCode, filter.insurance));
+    parts.push(
+      linkedToAny(t, locationInsurance, locationInsurance.payerCode, filter.insurance, 'payer', bind),
+    );
   }
   if (filter.acceptingNewPatients !== null) {
-    parts.push(sql`${t.acceptingNewPatients} = ${filter.acceptingNewPatients}`);
+    parts.push(sql`${t.acceptingNewPatients} = ${bind('accepting', filter.acceptingNewPatients)}`);
   }
   if (filter.languages.length > 0) {
     parts.push(
       sql`${t.languages} && ARRAY[${sql.join(
-        filter.languages.map((l) => sql`${l}`),
+        filter.languages.map((l, i) => sql`${bind(`language${i}`, l)}`),
         sql`, `,
       )}]::text[]`,
     );
   }
   if (filter.age !== null) {
+    const age = bind('age', filter.age);
     parts.push(
-      sql`(${t.minAge} IS NULL OR ${t.minAge} <= ${filter.age}) AND (${t.maxAge} IS NULL OR ${t.maxAge} >= ${filter.age})`,
+      sql`(${t.minAge} IS NULL OR ${t.minAge} <= ${age}::int) AND (${t.maxAge} IS NULL OR ${t.maxAge} >= ${age}::int)`,
     );
   }
   return sql.join(parts, sql` AND `);
+}
+
+/** Which parts a filter has: statements built for two filters of one shape differ only in their values. */
+export function filterShape(f: LocationFilter): string {
+  return [
+    f.text ? 't' : '',
+    f.conditions.length,
+    f.routes.length,
+    f.insurance.length,
+    f.acceptingNewPatients === null ? '' : 'a',
+    f.languages.length,
+    f.age === null ? '' : 'g',
+  ].join('.');
 }
 
 /**
  * Street locations inside the radius's bounding box that pass the filter: what the GiST index answers.
  * A superset of the radius; the exact check is `greatCircleMeters(...) <= radius`.
  */
-export function boxSql(t: LocationsRef, q: NearbyQuery, after: SearchCursor | null = null): SQL {
+export function boxSql(
+  t: LocationsRef,
+  q: NearbyQuery,
+  after: SearchCursor | null = null,
+  bind: Bind = inline,
+): SQL {
   const parts = [
     sql`${t.kind} = 'physical'`,
-    sql`earth_box(${originEarth(q.origin)}, ${q.radiusMeters}::float8) @> ${earthOf(t)}`,
-    filterSql(t, q.filter),
+    sql`earth_box(${originEarth(q.origin, bind)}, ${bind('radius', q.radiusMeters)}::float8) @> ${earthOf(t)}`,
+    filterSql(t, q.filter, bind),
   ];
   if (after) {
-    const key = indexDistance(t, q);
+    const key = indexDistance(t, q, bind);
+    const afterKey = bind('afterKey', after.key);
     parts.push(
-      sql`(${key} > ${after.key}::float8 OR (${key} = ${after.key}::float8 AND ${t.id} > ${after.id}::uuid))`,
+      sql`(${key} > ${afterKey}::float8 OR (${key} = ${afterKey}::float8 AND ${t.id} > ${bind('afterId', after.id)}::uuid))`,
     );
   }
   return sql.join(parts, sql` AND `);
