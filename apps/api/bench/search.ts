@@ -285,6 +285,11 @@ function populationWorkload(n: number, seed = 20261202): Place[] {
 
 const CITY_WORKLOAD: Place[] = CITY_CENTRES.map((c) => ({ lat: c.lat, lng: c.lng }));
 
+/** What the whole-search run reads of the web app's three answers. */
+interface WebSearchData {
+  searchLocations?: { edges?: { node: { coordinates: Place | null } }[]; mapClusters?: unknown[] };
+}
+
 interface Figures {
   rps: number;
   p50: number;
@@ -417,8 +422,7 @@ async function wholeSearch(
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query, variables }),
     });
-    // biome-ignore lint/suspicious/noExplicitAny: the benchmark reads only what it checks.
-    const body = (await res.json()) as { data?: any; errors?: unknown[] };
+    const body = (await res.json()) as { data?: WebSearchData; errors?: unknown[] };
     if (!res.ok || body.errors) errors++;
     return body.data;
   };
@@ -428,8 +432,8 @@ async function wholeSearch(
         const near = places[i++ % places.length] ?? { lat: 40.7, lng: -74 };
         const started = performance.now();
         const [list] = await Promise.all([send(WEB_LIST, { near }), send(WEB_COUNT, { near })]);
-        const shown: Place[] = (list?.searchLocations?.edges ?? []).flatMap(
-          (e: { node: { coordinates: Place | null } }) => (e.node.coordinates ? [e.node.coordinates] : []),
+        const shown: Place[] = (list?.searchLocations?.edges ?? []).flatMap((e) =>
+          e.node.coordinates ? [e.node.coordinates] : [],
         );
         const map = await send(WEB_MAP, { near, ...fittedView([...shown, near]) });
         cells += map?.searchLocations?.mapClusters?.length ?? 0;

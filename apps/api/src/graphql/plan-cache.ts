@@ -8,7 +8,8 @@ import { Placeholder, sql } from 'drizzle-orm';
  * (buildRelationalQuery, toQuery) runs once per shape, not per request. It is an optimization of the one
  * planner, not a second search: a miss builds exactly what the request would have built.
  *
- * The key is the caller's shape (which optional parts the SQL has) and a fingerprint of the query object
+ * The key is the caller's shape (what its SQL is built from beyond its values), the names of the values bound
+ * (which optional parts the SQL has: a filter, a cursor, how many codes) and a fingerprint of the query object
  * Pothos planned from the selection, so two documents, two selections or two viewers whose plans differ never
  * share a statement. A plan holding anything the fingerprint cannot see through (a function not tagged here,
  * an SQL object) is not cached. Bounded: at most MAX_STATEMENTS per database handle, the least recently used
@@ -24,7 +25,7 @@ interface Preparable<T> {
   prepare(name?: string): Prepared<T>;
 }
 
-const statements = new WeakMap<Database, Map<string, Prepared<unknown>>>();
+let statements = new WeakMap<Database, Map<string, Prepared<unknown>>>();
 /** Functions in a plan that bind only through their placeholders, by the role they play. */
 const tagged = new WeakMap<object, string>();
 
@@ -38,10 +39,8 @@ export function setPlanCache(on: boolean, max = MAX_STATEMENTS): void {
   enabled = on;
   capacity = max;
   for (const key of Object.keys(planCacheStats) as (keyof typeof planCacheStats)[]) planCacheStats[key] = 0;
-  cleared++;
+  statements = new WeakMap();
 }
-let cleared = 0;
-const generation = new WeakMap<Map<string, unknown>, number>();
 
 /** Marks a function in a plan whose every value goes through a binder, so the fingerprint may name it by role. */
 export function tag<F extends object>(role: string, fn: F): F {
@@ -102,8 +101,9 @@ export function fingerprint(value: unknown): string | null {
 
 /**
  * Runs the statement `build` makes, bound to `values`: built and prepared on the first request of its shape
- * and plan, taken from the cache afterwards. `build` must put every value through the binder that filled
- * `values`, so the statement holds placeholders only.
+ * and plan, taken from the cache afterwards. `values` must be bound before the call, and `build` must put
+ * every value through the binder that filled them, so the statement holds placeholders only and the names
+ * bound say which parts it has.
  */
 export function runPlanned<T>(
   db: Database,
@@ -118,12 +118,11 @@ export function runPlanned<T>(
     return build().prepare().execute(values);
   }
   let byKey = statements.get(db);
-  if (!byKey || generation.get(byKey) !== cleared) {
+  if (!byKey) {
     byKey = new Map();
-    generation.set(byKey, cleared);
     statements.set(db, byKey);
   }
-  const key = `${shape}|${print}`;
+  const key = `${shape}|${Object.keys(values).join(',')}|${print}`;
   let statement = byKey.get(key) as Prepared<T> | undefined;
   if (statement) {
     planCacheStats.hits++;
@@ -143,6 +142,5 @@ export function runPlanned<T>(
 
 /** How many statements are held for a database handle: for the test that the cache stays bounded. */
 export function heldStatements(db: Database): number {
-  const byKey = statements.get(db);
-  return byKey && generation.get(byKey) === cleared ? byKey.size : 0;
+  return statements.get(db)?.size ?? 0;
 }

@@ -126,19 +126,6 @@ export function filterSql(t: LocationsRef, filter: LocationFilter, bind: Bind = 
   return sql.join(parts, sql` AND `);
 }
 
-/** Which parts a filter has: statements built for two filters of one shape differ only in their values. */
-export function filterShape(f: LocationFilter): string {
-  return [
-    f.text ? 't' : '',
-    f.conditions.length,
-    f.routes.length,
-    f.insurance.length,
-    f.acceptingNewPatients === null ? '' : 'a',
-    f.languages.length,
-    f.age === null ? '' : 'g',
-  ].join('.');
-}
-
 /**
  * Street locations inside the radius's bounding box that pass the filter: what the GiST index answers.
  * A superset of the radius; the exact check is `greatCircleMeters(...) <= radius`.
