@@ -132,4 +132,18 @@ describe('the plan cache', () => {
     expect(heldStatements(api.db.db)).toBe(3);
     setPlanCache(true);
   });
+
+  it('binds the origin as one value and writes the page size in, so the database can keep one plan', async () => {
+    // PostgreSQL keeps a generic plan for a prepared statement only while it costs no more than planning each
+    // execution: a function of parameters evaluated for every row (ll_to_earth($1, $2)) or a guessed LIMIT $n
+    // made the search's generic plan look dearer, and at 1M locations every search was planned again.
+    setPlanCache(true);
+    api.sqlLog.length = 0;
+    const res = await api.gql(FULL, { near: RALEIGH, radius: 500, first: 7 });
+    expect(res.data?.searchLocations.edges.length).toBeGreaterThan(0);
+    const [search] = api.sqlLog.filter((q) => /from "locations"/i.test(q));
+    expect(search).toMatch(/limit 8$/);
+    expect(search).not.toMatch(/ll_to_earth\(\$/);
+    expect(search).toMatch(/\$\d+::earth/);
+  });
 });

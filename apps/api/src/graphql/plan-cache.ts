@@ -26,7 +26,10 @@ interface Preparable<T> {
 }
 
 let statements = new WeakMap<Database, Map<string, Prepared<unknown>>>();
-/** Functions in a plan that bind only through their placeholders, by the role they play. */
+/**
+ * What in a plan the fingerprint cannot see through but may name: functions that bind only through their
+ * placeholders, by the role they play, and SQL written in whole (a page size), by the text it writes.
+ */
 const tagged = new WeakMap<object, string>();
 
 let enabled = true;
@@ -42,7 +45,10 @@ export function setPlanCache(on: boolean, max = MAX_STATEMENTS): void {
   statements = new WeakMap();
 }
 
-/** Marks a function in a plan whose every value goes through a binder, so the fingerprint may name it by role. */
+/**
+ * Marks a function in a plan whose every value goes through a binder, or an SQL chunk whose text the role
+ * spells out, so the fingerprint may name it by its role.
+ */
 export function tag<F extends object>(role: string, fn: F): F {
   tagged.set(fn, role);
   return fn;
@@ -66,6 +72,10 @@ export function placeholders(values: Record<string, unknown>) {
 export function fingerprint(value: unknown): string | null {
   const parts: string[] = [];
   const walk = (v: unknown): boolean => {
+    if (v !== null && (typeof v === 'object' || typeof v === 'function') && tagged.has(v)) {
+      parts.push(`ƒ${tagged.get(v)}`);
+      return true;
+    }
     if (v === null || typeof v !== 'object') {
       if (typeof v === 'function') {
         const role = tagged.get(v);

@@ -29,6 +29,7 @@ import {
   greatCircleMeters,
   indexDistance,
   type LocationFilter,
+  literalLimit,
   MAX_CLUSTER_ZOOM,
   type MapCell,
   type NearbyPoint,
@@ -526,11 +527,13 @@ builder.queryField('searchLocations', (t) =>
               extras: { meters: tag('meters', meters), key: tag('key', key) },
               where: { RAW: tag('where', where) },
               orderBy: tag('orderBy', orderBy),
-              ...(limit === undefined ? {} : { limit: bind('limit', limit) }),
+              // Written into the statement, not bound (literalLimit); the fingerprint names it by its value.
+              ...(limit === undefined ? {} : { limit: tag(`limit ${limit}`, literalLimit(limit)) }),
               ...(skip === null ? {} : { offset: skip }),
             });
-            // Beyond the names bound (the filter's parts, a cursor, an offset, a limit, ties), the SQL differs
-            // only by the order, and by the radius check a sorted search adds.
+            // Beyond the names bound (the filter's parts, a cursor, an offset, ties) and the plan's fingerprint
+            // (which holds the page size), the SQL differs only by the order, and by the radius check a sorted
+            // search adds.
             const shape = `searchLocations|${sort}|${extra?.shape ?? ''}`;
             return runPlanned(ctx.db, shape, plan, values, () => ctx.db.query.locations.findMany(plan)).then(
               (rows) =>

@@ -3,7 +3,19 @@ import { clinics, locationConditions, locationInsurance, locationRoutes, locatio
 import type { LatLng } from '@kapmap/geo';
 import { haversineMeters } from '@kapmap/geo/distance';
 import { CELLS_AT_ZOOM_0, MAX_CLUSTER_ZOOM, type ViewBox } from '@kapmap/geo/map-grid';
-import { type AnyColumn, and, arrayContains, asc, count, eq, max, min, type SQL, sql } from 'drizzle-orm';
+import {
+  type AnyColumn,
+  and,
+  arrayContains,
+  asc,
+  count,
+  eq,
+  max,
+  min,
+  type Placeholder,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 
 /**
  * The nearby search, as SQL. The radius is answered from the GiST index on ll_to_earth(lat, lng): a box
@@ -51,8 +63,42 @@ type LocationsRef = typeof locations;
 export type Bind = (name: string, value: unknown) => unknown;
 export const inline: Bind = (_name, value) => value;
 
-const originEarth = (o: LatLng, bind: Bind = inline) =>
-  sql`ll_to_earth(${bind('lat', o.lat)}::float8, ${bind('lng', o.lng)}::float8)`;
+/**
+ * A page size written into the statement instead of bound. PostgreSQL plans a prepared statement once for
+ * all values only while that generic plan costs no more than the plans it makes for given values, and with
+ * `LIMIT $n` it has to guess the limit (a tenth of the rows it expects): the generic plan looks dear, so every
+ * execution was planned again (about 30% of the database's time per search at 1M locations). A page
+ * holds at most 100 rows, so the sizes, and the statements they make, are few; callers key statements by it.
+ */
+export function literalLimit(n: number): Placeholder {
+  if (!Number.isSafeInteger(n) || n < 0 || n > 10_000) throw new Error(`Not a page size: ${n}`);
+  // drizzle writes whatever SQL chunk it is given after LIMIT as it is (its dialect renders `limit ${limit}`);
+  // its types admit a number or a placeholder there.
+  return sql.raw(String(n)) as unknown as Placeholder;
+}
+
+/** earthdistance's radius of the earth, in meters (its `earth()`). */
+const EARTH_RADIUS_M = 6_378_168;
+
+/**
+ * The point on earthdistance's sphere that `ll_to_earth(lat, lng)` makes, as cube text, computed here by the
+ * extension's own formula so that the statement binds the search's origin once. Written as
+ * `ll_to_earth($lat, $lng)`, each use of the origin is a function of parameters, which a generic plan must
+ * evaluate for every row: PostgreSQL then found its generic plan dearer than planning each execution anew, and
+ * planned every search again. The origin bound as a value, and the page size written in (literalLimit), the
+ * generic plan costs what a custom one does and is kept. Sines and cosines here may differ from the server's
+ * in the last bit, a nanometer at most; cursors and ties compare keys computed from this same point.
+ */
+export function earthPoint(o: LatLng): string {
+  const lat = o.lat * (Math.PI / 180);
+  const lng = o.lng * (Math.PI / 180);
+  const x = EARTH_RADIUS_M * Math.cos(lat) * Math.cos(lng);
+  const y = EARTH_RADIUS_M * Math.cos(lat) * Math.sin(lng);
+  const z = EARTH_RADIUS_M * Math.sin(lat);
+  return `(${x}, ${y}, ${z})`;
+}
+
+const originEarth = (o: LatLng, bind: Bind = inline) => sql`${bind('origin', earthPoint(o))}::earth`;
 /** The stored point on earthdistance's sphere: what the GiST index holds. */
 export const earthOf = (t: LocationsRef) => sql`${t.earth}`;
 /** What the GiST index orders by: straight-line (chord) distance, which orders like great-circle distance. */
