@@ -161,7 +161,12 @@ function startChild(
   url: string,
 ): Promise<{ port: number; stop: () => void }> {
   return new Promise((resolve, reject) => {
-    const proc = fork(fileURLToPath(import.meta.url), ['--serve', role, '--url', url], { stdio: 'inherit' });
+    // Every server as deployments run it (the Containerfile and the manifests set NODE_ENV=production: graphql-js,
+    // for one, skips its development-time checks of every value's type).
+    const proc = fork(fileURLToPath(import.meta.url), ['--serve', role, '--url', url], {
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
     proc.once('message', (m: { port: number }) => resolve({ port: m.port, stop: () => proc.kill() }));
     proc.once('error', reject);
     proc.once('exit', (code) => reject(new Error(`${role} server exited with ${code}`)));
