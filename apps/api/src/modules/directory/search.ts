@@ -284,9 +284,10 @@ export async function countNearby(db: Database, q: NearbyQuery, upTo: number): P
     // PostgreSQL's estimate of how many rows a box holds is GiST's fixed guess (about a thousandth of the
     // table). With a LIMIT above that guess it plans to sort the whole box (1.2 s for 104,000 rows near
     // Manhattan at 1M) rather than walk the index nearest-first and stop (40 ms). For this statement only,
-    // the sort and the bitmap scan are off the table.
-    await tx.execute(sql`SET LOCAL enable_sort = off`);
-    await tx.execute(sql`SET LOCAL enable_bitmapscan = off`);
+    // the sort and the bitmap scan are off the table (SET LOCAL, both in one round trip).
+    await tx.execute(
+      sql`SELECT set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true)`,
+    );
     const nearest = tx
       .select({ id: locations.id })
       .from(locations)
