@@ -1,7 +1,7 @@
 import type { Database } from '@kapmap/db/client';
 import { clinics, locationConditions, locationInsurance, locationRoutes, locations } from '@kapmap/db/schema';
 import type { LatLng } from '@kapmap/geo';
-import { haversineMeters } from '@kapmap/geo/distance';
+import { EARTH_RADIUS_M, haversineMeters } from '@kapmap/geo/distance';
 import { CELLS_AT_ZOOM_0, MAX_CLUSTER_ZOOM, type ViewBox } from '@kapmap/geo/map-grid';
 import {
   type AnyColumn,
@@ -76,9 +76,6 @@ export function literalLimit(n: number): Placeholder {
   // its types admit a number or a placeholder there.
   return sql.raw(String(n)) as unknown as Placeholder;
 }
-
-/** earthdistance's radius of the earth, in meters (its `earth()`). */
-const EARTH_RADIUS_M = 6_378_168;
 
 /**
  * The point on earthdistance's sphere that `ll_to_earth(lat, lng)` makes, as cube text, computed here by the
