@@ -140,4 +140,12 @@ describe('the search is answered from the GiST index', () => {
       expect(explained).not.toMatch(/Seq Scan on locations/);
     },
   );
+
+  it.runIf(process.env.KAPMAP_TEST_DB === 'postgres')(
+    'runs its statements without JIT, which would charge a plan kept from sorting 100 ms to compile',
+    async () => {
+      const rows = await api.db.rawQuery('SHOW jit');
+      expect(Object.values(rows[0] ?? {})[0]).toBe('off');
+    },
+  );
 });
