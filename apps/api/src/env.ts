@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DEFAULT_PUBLIC_CACHE_ENTRIES } from './graphql/public-cache.js';
 
 /**
  * The only place that reads process.env. Every value is checked once at start, and each bad one is
@@ -129,9 +130,15 @@ const schema = z.object({
   /** Open connections one client address may hold (0: no cap; the default behind TRUST_PROXY). */
   MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int('must be a whole number').min(0).optional(),
   /**
-   * Anonymous public answers kept in memory by each process (graphql/public-cache.ts); 0 turns the cache off.
+   * Anonymous public answers kept in memory by each process (graphql/public-cache.ts), within its 64 MiB;
+   * 0 turns the cache off.
    */
-  PUBLIC_CACHE_ENTRIES: z.coerce.number().int('must be a whole number').min(0).max(1_000_000).default(5_000),
+  PUBLIC_CACHE_ENTRIES: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(0)
+    .max(1_000_000)
+    .default(DEFAULT_PUBLIC_CACHE_ENTRIES),
   /** The longest a public answer is kept, in the cache and by browsers and CDNs (seconds). */
   PUBLIC_CACHE_SECONDS: z.coerce.number().int('must be a whole number').min(1).max(3_600).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -220,3 +220,32 @@ describe('the public cache', () => {
     expect((await byHash()).headers['x-kapmap-cache']).toBe('hit');
   });
 });
+
+describe('the public cache’s memory', () => {
+  let api: Api;
+  // Room for a few of the answers below, whatever the count allows.
+  const BYTES = 4_000;
+  beforeAll(async () => {
+    api = await startApi({ demo: false, publicCache: { maxBytes: BYTES } });
+  });
+  afterAll(() => api?.close());
+
+  const ask = (n: number) =>
+    api.app.inject({
+      method: 'GET',
+      url: '/graphql',
+      query: { query: `query Routes${n} { routes { code name } }` },
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+
+  it('holds answers up to its bytes, forgetting the least recently asked first, whatever their count', async () => {
+    const first = await ask(0);
+    expect(first.headers['x-kapmap-cache']).toBe('miss');
+    const room = Math.floor(BYTES / first.body.length);
+    expect(room).toBeGreaterThanOrEqual(2);
+    for (let n = 1; n <= room * 3; n++) expect((await ask(n)).headers['x-kapmap-cache']).toBe('miss');
+    expect(api.publicCache?.stats().entries).toBeLessThan(room);
+    expect((await ask(room * 3)).headers['x-kapmap-cache']).toBe('hit');
+    expect((await ask(0)).headers['x-kapmap-cache']).toBe('miss');
+  });
+});
