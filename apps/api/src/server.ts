@@ -6,7 +6,6 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { Writable } from 'node:stream';
-import zlib from 'node:zlib';
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -24,6 +23,7 @@ import type { Geocoder } from '@kapmap/geo';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { GraphQLError, ValidationContext } from 'graphql';
+import { compressOptions } from './compression.js';
 import type { Context, RequestNotes } from './context.js';
 import { formatError, httpErrorBody } from './graphql/errors.js';
 import { MAX_ALIASES, MAX_RESPONSE_BYTES, MAX_TOKENS, rowBudgetPlugin } from './graphql/limits.js';
@@ -247,15 +247,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
 
   await app.register(fastifyCookie);
-  // Answers over 1 kB go out as brotli or gzip, as the client's Accept-Encoding asks (the web app's static
-  // files are compressed at build time and sent as they are: see web.ts). Brotli at quality 4 costs about as
-  // much CPU as gzip's default and compresses better; 11 is for the build.
-  await app.register(fastifyCompress, {
-    global: true,
-    threshold: 1024,
-    encodings: ['br', 'gzip'],
-    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
-  });
+  // Answers over 1 kB go out as brotli or gzip, as the client's Accept-Encoding asks (compression.ts; the web
+  // app's static files are compressed at build time and sent as they are: see web.ts).
+  await app.register(fastifyCompress, compressOptions);
   const publicUrl = options.publicUrl ?? 'http://localhost:4000';
 
   const apollo = new ApolloServer<Context>({

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { buildSchema, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { policyFor } from '../src/graphql/cache-policy.js';
@@ -84,7 +85,7 @@ describe('the public cache', () => {
     expect(first.statusCode).toBe(200);
     expect(first.headers['x-kapmap-cache']).toBe('miss');
     expect(first.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=60');
-    expect(first.headers.etag).toMatch(/^"[\w-]+"$/);
+    expect(first.headers.etag).toMatch(/^W\/"[\w-]+"$/);
     expect(JSON.parse(first.body).data.searchLocations.edges.length).toBeGreaterThan(0);
 
     api.sqlLog.length = 0;
@@ -105,6 +106,33 @@ describe('the public cache', () => {
     );
     expect(revalidated.statusCode).toBe(304);
     expect(revalidated.body).toBe('');
+  });
+
+  it('sends a kept answer compressed as each client accepts it, compressing it once per encoding', async () => {
+    const plain = await get(SEARCH, { place: '27701' });
+    expect(plain.headers['x-kapmap-cache']).toBe('miss');
+    expect(plain.body.length).toBeGreaterThan(1024);
+    const compressed = api.publicCache?.stats().compressed ?? 0;
+    const asked = async (acceptEncoding: string) => {
+      const res = await get(SEARCH, { place: '27701' }, { 'accept-encoding': acceptEncoding });
+      expect(res.headers['x-kapmap-cache']).toBe('hit');
+      return res;
+    };
+    const br = await asked('gzip, deflate, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toMatch(/accept-encoding/i);
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(plain.body);
+    expect(br.rawPayload.length).toBeLessThan(plain.body.length);
+    const brAgain = await asked('br');
+    expect(brAgain.rawPayload.equals(br.rawPayload)).toBe(true);
+    const gzip = await asked('gzip');
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.rawPayload).toString()).toBe(plain.body);
+    // Brotli once, gzip once: the second brotli hit was sent as kept.
+    expect(api.publicCache?.stats().compressed).toBe(compressed + 2);
+    const none = await asked('identity');
+    expect(none.headers['content-encoding']).toBeUndefined();
+    expect(none.body).toBe(plain.body);
   });
 
   it('keeps a POST’s answer for this process only: no browser or proxy may store it', async () => {

@@ -4,6 +4,7 @@ import { type DbHandle, LISTINGS_CHANNEL } from '@kapmap/db/client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import { acceptedEncoding, COMPRESS_THRESHOLD, compress, type Encoding } from '../compression.js';
 import type { Context, RequestNotes } from '../context.js';
 import { cachePolicies } from './cache-policy.js';
 
@@ -42,6 +43,9 @@ export interface PublicCacheOptions {
 
 interface Entry {
   body: string;
+  /** The body compressed, by encoding: made on the first hit that accepts one, then sent as it is. */
+  encoded: Partial<Record<Encoding, Buffer>>;
+  compressible: boolean;
   contentType: string;
   etag: string;
   storedAt: number;
@@ -64,6 +68,8 @@ export interface CacheStats {
   stored: number;
   entries: number;
   drops: number;
+  /** Times an answer kept was compressed (once per answer and encoding, however often it is sent). */
+  compressed: number;
 }
 
 /**
@@ -122,9 +128,11 @@ export function createPublicCache(
   const entries = new LRUCache<string, Entry>({
     max: options.maxEntries ?? DEFAULT_PUBLIC_CACHE_ENTRIES,
     maxSize: options.maxBytes ?? DEFAULT_PUBLIC_CACHE_BYTES,
-    sizeCalculation: (entry, key) => entry.body.length + key.length + 200,
+    // Room for the body and for its compressed copies, which together are smaller than it (JSON compresses
+    // to a fifth or less; a copy that would not be smaller is not kept).
+    sizeCalculation: (entry, key) => 2 * entry.body.length + key.length + 200,
   });
-  const counts = { hits: 0, misses: 0, stored: 0, drops: 0 };
+  const counts = { hits: 0, misses: 0, stored: 0, drops: 0, compressed: 0 };
   let droppedAt = Number.NEGATIVE_INFINITY;
   let generation = 0;
 
@@ -155,6 +163,20 @@ export function createPublicCache(
         void reply.header('x-kapmap-cache', 'hit');
         if (request.method === 'GET' && request.headers['if-none-match'] === entry.etag)
           return reply.status(304).send();
+        const encoding = entry.compressible ? acceptedEncoding(request) : null;
+        if (encoding) {
+          // Compressed once, not on every hit: @fastify/compress leaves an answer that says its encoding alone.
+          let bytes = entry.encoded[encoding];
+          if (!bytes) {
+            bytes = compress(entry.body, encoding);
+            counts.compressed++;
+            if (bytes.length < entry.body.length) entry.encoded[encoding] = bytes;
+          }
+          const vary = reply.getHeader('vary');
+          void reply.header('vary', vary ? `${vary}, accept-encoding` : 'accept-encoding');
+          void reply.header('content-encoding', encoding);
+          return reply.status(200).type(entry.contentType).send(bytes);
+        }
         return reply.status(200).type(entry.contentType).send(entry.body);
       }
       counts.misses++;
@@ -209,8 +231,11 @@ export function createPublicCache(
       }
       const entry: Entry = {
         body: payload,
+        encoded: {},
+        compressible: Buffer.byteLength(payload) >= COMPRESS_THRESHOLD,
         contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
-        etag: `"${createHash('sha1').update(payload).digest('base64url')}"`,
+        // Weak: the same answer goes out as brotli, gzip or as it is, byte for byte different.
+        etag: `W/"${createHash('sha1').update(payload).digest('base64url')}"`,
         storedAt: now(),
         maxAge: note.maxAge,
       };
