@@ -25,7 +25,7 @@ export const compressOptions = {
 /** The encoding @fastify/compress would pick for this request, or null for none (its reading of the header). */
 export function acceptedEncoding(request: FastifyRequest): Encoding | null {
   const header = request.headers['accept-encoding'];
-  if (header === undefined) return null;
+  if (header === undefined || request.headers['x-no-compression'] !== undefined) return null;
   // As @fastify/compress reads it: "*" (no preference) and x-gzip mean gzip.
   const picked = negotiate(header.toLowerCase().replace(/\*|x-gzip/gu, 'gzip'), [...ENCODINGS]);
   return picked === 'br' || picked === 'gzip' ? picked : null;

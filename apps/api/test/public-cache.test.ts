@@ -130,6 +130,9 @@ describe('the public cache', () => {
     expect(gunzipSync(gzip.rawPayload).toString()).toBe(plain.body);
     // Brotli once, gzip once: the second brotli hit was sent as kept.
     expect(api.publicCache?.stats().compressed).toBe(compressed + 2);
+    expect(
+      (await get(SEARCH, { place: '27701' }, { 'accept-encoding': 'br', 'x-no-compression': '1' })).body,
+    ).toBe(plain.body);
     const none = await asked('identity');
     expect(none.headers['content-encoding']).toBeUndefined();
     expect(none.body).toBe(plain.body);
