@@ -32,7 +32,5 @@ export function acceptedEncoding(request: FastifyRequest): Encoding | null {
 }
 
 export function compress(body: string, encoding: Encoding): Buffer {
-  return encoding === 'br'
-    ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } })
-    : gzipSync(body);
+  return encoding === 'br' ? brotliCompressSync(body, compressOptions.brotliOptions) : gzipSync(body);
 }

@@ -161,7 +161,7 @@ function postgresPool(url: string) {
         // A transaction left open by a stuck request must not hold its locks for ever.
         idle_in_transaction_session_timeout: 60_000,
         // kapmap's statements are short reads and writes: compiling one with JIT costs tens of milliseconds more
-        // than running it (100 ms for the map's clusters near Manhattan), and a statement planned with sorting
+        // than running it (100 ms for a clustering statement near Manhattan planned with sorting off), and a statement planned with sorting
         // off (the bounded count) is charged as if it cost the earth whenever it still needs one.
         jit: 'off',
       },

@@ -128,9 +128,13 @@ export function createPublicCache(
   const entries = new LRUCache<string, Entry>({
     max: options.maxEntries ?? DEFAULT_PUBLIC_CACHE_ENTRIES,
     maxSize: options.maxBytes ?? DEFAULT_PUBLIC_CACHE_BYTES,
-    // Room for the body and for its compressed copies, which together are smaller than it (JSON compresses
-    // to a fifth or less; a copy that would not be smaller is not kept).
-    sizeCalculation: (entry, key) => 2 * entry.body.length + key.length + 200,
+    // The body and the compressed copies made of it so far.
+    sizeCalculation: (entry, key) =>
+      entry.body.length +
+      (entry.encoded.br?.length ?? 0) +
+      (entry.encoded.gzip?.length ?? 0) +
+      key.length +
+      200,
   });
   const counts = { hits: 0, misses: 0, stored: 0, drops: 0, compressed: 0 };
   let droppedAt = Number.NEGATIVE_INFINITY;
@@ -164,14 +168,15 @@ export function createPublicCache(
         if (request.method === 'GET' && request.headers['if-none-match'] === entry.etag)
           return reply.status(304).send();
         const encoding = entry.compressible ? acceptedEncoding(request) : null;
-        if (encoding) {
-          // Compressed once, not on every hit: @fastify/compress leaves an answer that says its encoding alone.
-          let bytes = entry.encoded[encoding];
-          if (!bytes) {
-            bytes = compress(entry.body, encoding);
-            counts.compressed++;
-            if (bytes.length < entry.body.length) entry.encoded[encoding] = bytes;
-          }
+        let bytes = encoding ? entry.encoded[encoding] : undefined;
+        if (encoding && !bytes) {
+          // Compressed once, not on every hit. Kept in a new entry, so its size is counted again with the copy.
+          bytes = compress(entry.body, encoding);
+          counts.compressed++;
+          entries.set(key, { ...entry, encoded: { ...entry.encoded, [encoding]: bytes } });
+        }
+        if (encoding && bytes) {
+          // @fastify/compress leaves an answer that says its encoding alone.
           const vary = reply.getHeader('vary');
           void reply.header('vary', vary ? `${vary}, accept-encoding` : 'accept-encoding');
           void reply.header('content-encoding', encoding);
