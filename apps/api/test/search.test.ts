@@ -1,5 +1,7 @@
 import { haversineMeters, METERS_PER_KM, METERS_PER_MILE } from '@kapmap/geo';
+import { clusterRequest } from '@kapmap/geo/map-grid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clustersNearby, type LocationFilter } from '../src/modules/directory/search.js';
 import { type Api, type GraphQLResponse, startApi } from './harness.js';
 
 let api: Api;
@@ -707,6 +709,66 @@ describe('the map’s clusters', () => {
     const b = await sum(small);
     expect(b.n).toBeGreaterThan(0);
     expect(b.n).toBe(within20.filter((x) => inBox(small, x)).length);
+  });
+
+  it('answers a view on the grid inside the radius from the cells counted ahead, as counting each location would', async () => {
+    const unfiltered: LocationFilter = {
+      conditions: [],
+      routes: [],
+      insurance: [],
+      acceptingNewPatients: null,
+      languages: [],
+      age: null,
+      text: null,
+    };
+    const origin = (await clusters({ zoom: 4 })).origin;
+    const query = { origin, radiusMeters: 500 * METERS_PER_MILE, filter: unfiltered };
+    let fromCells = 0;
+    // The views a map of the Triangle and of the Southeast asks for (clusterRequest widens them to the grid).
+    for (const [zoom, half] of [
+      [13, 0.05],
+      [11, 0.2],
+      [9, 0.8],
+      [6, 3],
+    ] as const) {
+      const { within } = clusterRequest(
+        {
+          north: origin.lat + half,
+          south: origin.lat - half,
+          east: origin.lng + half,
+          west: origin.lng - half,
+        },
+        zoom,
+      );
+      api.sqlLog.length = 0;
+      const got = await clusters({ zoom, within });
+      fromCells += api.sqlLog.filter((q) => /from "map_cells"/.test(q)).length;
+      expect(api.sqlLog.filter((q) => /group by/i.test(q))).toHaveLength(0);
+      const counted = await clustersNearby(api.db.db, query, zoom, within, 5000, { counted: false });
+      expect(got.mapClusters.length).toBeGreaterThan(0);
+      expect(got.mapClusters.map((c) => [c.count, c.id && rowId(c.id), c.bounds])).toEqual(
+        counted.map((c) => [c.count, c.id, c.bounds]),
+      );
+      got.mapClusters.forEach((c, i) => {
+        expect(c.lat).toBeCloseTo(counted[i]?.lat ?? Number.NaN, 9);
+        expect(c.lng).toBeCloseTo(counted[i]?.lng ?? Number.NaN, 9);
+      });
+    }
+    expect(fromCells).toBe(4);
+    // A view off the grid, or a filter, counts the locations themselves.
+    for (const variables of [
+      { zoom: 9, within: { north: 36.1, south: 35.5, east: -78.3, west: -79.1 } },
+      {
+        zoom: 9,
+        within: clusterRequest({ north: 36.1, south: 35.5, east: -78.3, west: -79.1 }, 9).within,
+        filter: { routes: ['iv'] },
+      },
+    ]) {
+      api.sqlLog.length = 0;
+      await clusters(variables);
+      expect(api.sqlLog.filter((q) => /from "map_cells"/.test(q))).toHaveLength(0);
+      expect(api.sqlLog.filter((q) => /group by/i.test(q))).toHaveLength(1);
+    }
   });
 
   it('costs one statement, and refuses a zoom or a view that is not one', async () => {

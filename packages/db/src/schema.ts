@@ -124,6 +124,33 @@ export const locations = pgTable(
   ],
 );
 
+/**
+ * The map's grid, counted ahead: for every zoom from 0 to 13 (MAX_CLUSTER_ZOOM in @kapmap/geo/map-grid), each
+ * cell of 8 × 2^zoom Web Mercator cells across the world that holds public street locations (physical and
+ * listed, as locations_public_earth_idx), with how many, the sums of their latitudes and longitudes (for
+ * their center), the box around them and the least id. An unfiltered map inside a search's radius reads the
+ * cells on screen instead of every location in view (a few hundred rows, not 37,000 near Manhattan).
+ * Kept by statement triggers on locations (migration `map_cells`): the changed rows' cells at zoom 13 are
+ * counted again from locations, and each zoom below from the four cells under it. Never written by the app.
+ */
+export const mapCells = pgTable(
+  'map_cells',
+  {
+    zoom: smallint('zoom').notNull(),
+    x: integer('x').notNull(),
+    y: integer('y').notNull(),
+    count: integer('count').notNull(),
+    sumLat: doublePrecision('sum_lat').notNull(),
+    sumLng: doublePrecision('sum_lng').notNull(),
+    south: doublePrecision('south').notNull(),
+    north: doublePrecision('north').notNull(),
+    west: doublePrecision('west').notNull(),
+    east: doublePrecision('east').notNull(),
+    firstId: uuid('first_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.zoom, t.x, t.y] })],
+);
+
 /** Routes of administration, reference data keyed by a stable code. */
 export const routes = pgTable('routes', {
   code: text('code').primaryKey(),

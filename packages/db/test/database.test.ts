@@ -207,6 +207,105 @@ describe('migrations and demo data', () => {
   });
 });
 
+describe('the map’s cells counted ahead (map_cells)', () => {
+  /** Cells where map_cells and a count from scratch of the public street locations disagree, at any zoom. */
+  const disagreements = () =>
+    t.rows<{ zoom: number; x: number; y: number }>(sql`
+      WITH fresh AS (
+        SELECT z.zoom, kapmap_map_x(l.lng) >> (13 - z.zoom) AS x, kapmap_map_y(l.lat) >> (13 - z.zoom) AS y,
+               count(*)::int AS count, sum(l.lat) AS sum_lat, sum(l.lng) AS sum_lng, min(l.lat) AS south,
+               max(l.lat) AS north, min(l.lng) AS west, max(l.lng) AS east, min(l.id::text) AS first_id
+        FROM locations l CROSS JOIN generate_series(0, 13) AS z(zoom)
+        WHERE l.kind = 'physical' AND l.listed
+        GROUP BY 1, 2, 3
+      )
+      SELECT coalesce(f.zoom, m.zoom) AS zoom, coalesce(f.x, m.x) AS x, coalesce(f.y, m.y) AS y
+      FROM fresh f FULL JOIN map_cells m ON m.zoom = f.zoom AND m.x = f.x AND m.y = f.y
+      WHERE m.zoom IS NULL OR f.zoom IS NULL OR m.count <> f.count OR m.south <> f.south OR m.north <> f.north
+         OR m.west <> f.west OR m.east <> f.east OR m.first_id::text <> f.first_id
+         OR abs(m.sum_lat - f.sum_lat) > 1e-6 OR abs(m.sum_lng - f.sum_lng) > 1e-6`);
+  const cellCount = async () =>
+    Number((await t.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM map_cells`))[0]?.n);
+
+  it('holds every public street location at every zoom from 0 to 13, as counted from scratch', async () => {
+    const byZoom = await t.rows<{ zoom: number; total: number }>(
+      sql`SELECT zoom, sum(count)::int AS total FROM map_cells GROUP BY zoom ORDER BY zoom`,
+    );
+    const [publicSites] = await t.rows<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM locations WHERE kind = 'physical' AND listed`,
+    );
+    expect(publicSites?.n).toBeGreaterThan(50);
+    expect(byZoom).toEqual(Array.from({ length: 14 }, (_, zoom) => ({ zoom, total: publicSites?.n })));
+    expect(await disagreements()).toEqual([]);
+  });
+
+  it('follows every write: a new site, a move, unpublishing, closing, a batch, a deleted clinic', async () => {
+    const [clinic] = await t.db
+      .insert(clinics)
+      .values({ name: 'Map Cells Test Clinic (fictional)', published: true })
+      .returning({ id: clinics.id });
+    const clinicId = clinic?.id ?? '';
+    const sites = await t.db
+      .insert(locations)
+      .values([
+        // Beside a demo site in Raleigh, alone in the Plains, and on the antimeridian's edge.
+        { clinicId, name: 'Raleigh', kind: 'physical', lat: 35.7796, lng: -78.6382 },
+        { clinicId, name: 'Plains', kind: 'physical', lat: 40, lng: -100 },
+        { clinicId, name: 'Edge', kind: 'physical', lat: 51.8, lng: 179.99 },
+      ])
+      .returning({ id: locations.id });
+    expect(await disagreements()).toEqual([]);
+    const [raleigh, plains] = sites.map((s) => s.id);
+    await t.db
+      .update(locations)
+      .set({ lat: 35.9, lng: -79 })
+      .where(eq(locations.id, raleigh ?? ''));
+    expect(await disagreements()).toEqual([]);
+    const before = await cellCount();
+    await t.db
+      .update(locations)
+      .set({ phone: '(919) 555-0100' })
+      .where(eq(locations.id, plains ?? ''));
+    expect(await cellCount()).toBe(before);
+    await t.db.update(clinics).set({ published: false }).where(eq(clinics.id, clinicId));
+    expect(await disagreements()).toEqual([]);
+    await t.db.update(clinics).set({ published: true }).where(eq(clinics.id, clinicId));
+    await t.db
+      .update(locations)
+      .set({ closedAt: new Date() })
+      .where(eq(locations.id, plains ?? ''));
+    expect(await disagreements()).toEqual([]);
+    // One statement moving every site of the clinic a little north.
+    await t.db
+      .update(locations)
+      .set({ lat: sql`${locations.lat} + 0.3` })
+      .where(eq(locations.clinicId, clinicId));
+    expect(await disagreements()).toEqual([]);
+    await t.db.delete(clinics).where(eq(clinics.id, clinicId));
+    expect(await disagreements()).toEqual([]);
+  });
+
+  it('stays exact when two writers change the same cells at once', async () => {
+    const [clinic] = await t.db
+      .insert(clinics)
+      .values({ name: 'Concurrent Map Clinic (fictional)', published: true })
+      .returning({ id: clinics.id });
+    const clinicId = clinic?.id ?? '';
+    // Each holds its transaction open after writing, so on PostgreSQL the two overlap.
+    const writer = (lat: number) =>
+      t.db.transaction(async (tx) => {
+        await tx
+          .insert(locations)
+          .values({ clinicId, name: `At ${lat}`, kind: 'physical', lat, lng: -78.64 });
+        await tx.execute(sql`SELECT pg_sleep(0.2)`);
+      });
+    await Promise.all([writer(35.78), writer(35.781)]);
+    expect(await disagreements()).toEqual([]);
+    await t.db.delete(clinics).where(eq(clinics.id, clinicId));
+    expect(await disagreements()).toEqual([]);
+  });
+});
+
 describe('synthetic generator', () => {
   it('adds N sample locations spread like the US population, each offering at least one route', async () => {
     const g = await createTestDb();

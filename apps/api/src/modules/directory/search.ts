@@ -1,14 +1,23 @@
 import type { Database } from '@kapmap/db/client';
-import { clinics, locationConditions, locationInsurance, locationRoutes, locations } from '@kapmap/db/schema';
+import {
+  clinics,
+  locationConditions,
+  locationInsurance,
+  locationRoutes,
+  locations,
+  mapCells,
+} from '@kapmap/db/schema';
 import type { LatLng } from '@kapmap/geo';
 import { EARTH_RADIUS_M, haversineMeters } from '@kapmap/geo/distance';
-import { CELLS_AT_ZOOM_0, MAX_CLUSTER_ZOOM, type ViewBox } from '@kapmap/geo/map-grid';
+import { CELLS_AT_ZOOM_0, MAX_CLUSTER_ZOOM, mercatorY, type ViewBox } from '@kapmap/geo/map-grid';
 import {
   type AnyColumn,
   and,
   arrayContains,
   asc,
+  between,
   count,
+  desc,
   eq,
   max,
   min,
@@ -366,6 +375,40 @@ export function circleAroundView(v: ViewBox): { center: LatLng; meters: number }
 
 export { MAX_CLUSTER_ZOOM };
 
+/** The filter lets every public location through: the map's cells counted ahead hold exactly those. */
+function isUnfiltered(f: LocationFilter): boolean {
+  return (
+    f.conditions.length === 0 &&
+    f.routes.length === 0 &&
+    f.insurance.length === 0 &&
+    f.languages.length === 0 &&
+    f.acceptingNewPatients === null &&
+    f.age === null &&
+    f.text === null
+  );
+}
+
+/**
+ * The grid cells at `zoom` that make up the view exactly, first to last in x and y, when its edges lie on the
+ * grid's lines (as clusterRequest widens a map's view) and it does not cross the antimeridian; else null.
+ */
+function gridCells(v: ViewBox, zoom: number): { x0: number; x1: number; y0: number; y1: number } | null {
+  if (!Number.isInteger(zoom) || zoom < 0 || zoom > MAX_CLUSTER_ZOOM || v.west > v.east) return null;
+  const n = CELLS_AT_ZOOM_0 * 2 ** zoom;
+  // A line of the grid, to within a billionth of a cell (degrees turned into cells and back lose a few bits).
+  const line = (cells: number) => {
+    const r = Math.round(cells);
+    return Math.abs(cells - r) < 1e-9 ? r : null;
+  };
+  const x0 = line(((v.west + 180) / 360) * n);
+  const x1 = line(((v.east + 180) / 360) * n);
+  // The grid's first and last rows reach the poles (latitudes past 85° are clamped into them).
+  const y0 = v.north >= 90 ? 0 : line(mercatorY(v.north) * n);
+  const y1 = v.south <= -90 ? n : line(mercatorY(v.south) * n);
+  if (x0 === null || x1 === null || y0 === null || y1 === null || x1 <= x0 || y1 <= y0) return null;
+  return { x0, x1: x1 - 1, y0, y1: y1 - 1 };
+}
+
 /** A cell of the map's grid: how many matches it holds, their center and the box around them. */
 export interface MapCell {
   count: number;
@@ -389,7 +432,42 @@ export async function clustersNearby(
   zoom: number,
   within: ViewBox | null,
   limit: number,
+  options: { counted?: boolean } = {},
 ): Promise<MapCell[]> {
+  // An unfiltered view inside the radius, on whole cells of the grid (as the web app asks): the cells counted
+  // ahead (map_cells) answer it, a row per cell on screen. Anything else counts the locations in view.
+  const grid =
+    within && isUnfiltered(q.filter) && viewInsideRadius(within, q) ? gridCells(within, zoom) : null;
+  if (grid && options.counted !== false) {
+    const rows = await db
+      .select({
+        count: mapCells.count,
+        lat: sql<number>`${mapCells.sumLat} / ${mapCells.count}`,
+        lng: sql<number>`${mapCells.sumLng} / ${mapCells.count}`,
+        id: sql<string | null>`CASE WHEN ${mapCells.count} = 1 THEN ${mapCells.firstId}::text END`,
+        south: mapCells.south,
+        north: mapCells.north,
+        west: mapCells.west,
+        east: mapCells.east,
+      })
+      .from(mapCells)
+      .where(
+        and(
+          eq(mapCells.zoom, zoom),
+          between(mapCells.x, grid.x0, grid.x1),
+          between(mapCells.y, grid.y0, grid.y1),
+        ),
+      )
+      .orderBy(desc(mapCells.count), asc(mapCells.firstId))
+      .limit(limit);
+    return rows.map((r) => ({
+      count: r.count,
+      lat: Number(r.lat),
+      lng: Number(r.lng),
+      id: r.id,
+      bounds: { north: r.north, south: r.south, east: r.east, west: r.west },
+    }));
+  }
   // Everything is read from locations_public_earth_idx alone (kind, listed, lat, lng and id; `earth` only in
   // the index's own box tests), so the distance is worked out from lat and lng, never from the stored point.
   const where = [sql`${locations.kind} = 'physical'`, filterSql(locations, q.filter)];
