@@ -1,7 +1,12 @@
 import { haversineMeters, METERS_PER_KM, METERS_PER_MILE } from '@kapmap/geo';
 import { clusterRequest } from '@kapmap/geo/map-grid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clustersNearby, type LocationFilter } from '../src/modules/directory/search.js';
+import {
+  clustersNearby,
+  countedInside,
+  type LocationFilter,
+  summarizeNearby,
+} from '../src/modules/directory/search.js';
 import { type Api, type GraphQLResponse, startApi } from './harness.js';
 
 let api: Api;
@@ -564,7 +569,52 @@ describe('a bounded count', () => {
     expect(at.data?.searchLocations.boundedCount).toEqual({ value: exactly.totalCount, exact: true });
   });
 
-  it('costs one statement, and refuses an upTo outside 1 to 10,000', async () => {
+  it('says "more than upTo" from the map’s cells in a dense radius, counting no location one by one', async () => {
+    const BOUNDED = `query ($upTo: Int, $filter: LocationFilter) { searchLocations(place: "Raleigh, NC", radius: 500, filter: $filter, first: 1) {
+      boundedCount(upTo: $upTo) { value exact } } }`;
+    api.sqlLog.length = 0;
+    const res = await api.gql(BOUNDED, { upTo: 2 });
+    expect(res.data?.searchLocations.boundedCount).toEqual({ value: 2, exact: false });
+    expect(api.sqlLog.filter((q) => /from "map_cells"/.test(q))).toHaveLength(1);
+    expect(api.sqlLog.filter((q) => /count\(\*\)|count\(\)/i.test(q) && /"locations"/.test(q))).toHaveLength(
+      0,
+    );
+    // With a filter the cells cannot say: the locations are counted.
+    api.sqlLog.length = 0;
+    const filtered = await api.gql(BOUNDED, { upTo: 2, filter: { routes: ['iv'] } });
+    expect(filtered.data?.searchLocations.boundedCount).toEqual({ value: 2, exact: false });
+    expect(api.sqlLog.filter((q) => /from "map_cells"/.test(q))).toHaveLength(0);
+  });
+
+  it('never takes the cells for more locations than the radius holds, however small or large', async () => {
+    const unfiltered: LocationFilter = {
+      conditions: [],
+      routes: [],
+      insurance: [],
+      acceptingNewPatients: null,
+      languages: [],
+      age: null,
+      text: null,
+    };
+    let some = 0;
+    for (const origin of [
+      RALEIGH,
+      { lat: 35.9, lng: -79.05 },
+      { lat: 40.7128, lng: -74.006 },
+      { lat: 30.27, lng: -97.74 },
+    ]) {
+      for (const miles of [0.5, 2, 10, 25, 100, 500]) {
+        const q = { origin, radiusMeters: miles * METERS_PER_MILE, filter: unfiltered };
+        const lower = await countedInside(api.db.db, q);
+        const { total } = await summarizeNearby(api.db.db, q);
+        expect(lower, `${miles} miles from ${origin.lat}, ${origin.lng}`).toBeLessThanOrEqual(total);
+        if (lower > 0) some++;
+      }
+    }
+    expect(some).toBeGreaterThan(3);
+  });
+
+  it('counts with one statement over the locations, and refuses an upTo outside 1 to 10,000', async () => {
     api.sqlLog.length = 0;
     await api.gql(
       `{ searchLocations(near: { lat: 35.848, lng: -78.6317 }, radius: 50, first: 1) { boundedCount { value } } }`,
@@ -742,7 +792,7 @@ describe('the map’s clusters', () => {
       );
       api.sqlLog.length = 0;
       const got = await clusters({ zoom, within });
-      fromCells += api.sqlLog.filter((q) => /from "map_cells"/.test(q)).length;
+      fromCells += api.sqlLog.filter((q) => /from "map_cells"/.test(q) && /"first_id"/.test(q)).length;
       expect(api.sqlLog.filter((q) => /group by/i.test(q))).toHaveLength(0);
       const counted = await clustersNearby(api.db.db, query, zoom, within, 5000, { counted: false });
       expect(got.mapClusters.length).toBeGreaterThan(0);
@@ -766,7 +816,7 @@ describe('the map’s clusters', () => {
     ]) {
       api.sqlLog.length = 0;
       await clusters(variables);
-      expect(api.sqlLog.filter((q) => /from "map_cells"/.test(q))).toHaveLength(0);
+      expect(api.sqlLog.filter((q) => /from "map_cells"/.test(q) && /"first_id"/.test(q))).toHaveLength(0);
       expect(api.sqlLog.filter((q) => /group by/i.test(q))).toHaveLength(1);
     }
   });
