@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { DEFAULT_PUBLIC_CACHE_ENTRIES } from './graphql/public-cache.js';
+import { DEFAULT_PUBLIC_CACHE_ENTRIES, DEFAULT_PUBLIC_CACHE_KEEP_SECONDS } from './graphql/public-cache.js';
 
 /**
  * The only place that reads process.env. Every value is checked once at start, and each bad one is
@@ -139,8 +139,18 @@ const schema = z.object({
     .min(0)
     .max(1_000_000)
     .default(DEFAULT_PUBLIC_CACHE_ENTRIES),
-  /** The longest a public answer is kept, in the cache and by browsers and CDNs (seconds). */
+  /** The longest browsers and CDNs may keep a public answer: its Cache-Control max-age (seconds). */
   PUBLIC_CACHE_SECONDS: z.coerce.number().int('must be a whole number').min(1).max(3_600).default(60),
+  /**
+   * How long each process keeps a public answer while no listing changes (seconds): every listing write drops
+   * it at once in every process, so this only bounds what a lost notification could leave.
+   */
+  PUBLIC_CACHE_KEEP_SECONDS: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1)
+    .max(86_400)
+    .default(DEFAULT_PUBLIC_CACHE_KEEP_SECONDS),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 });

@@ -61,7 +61,8 @@ describe('the public cache', () => {
   let api: Api;
   let clock = 1_000_000;
   beforeAll(async () => {
-    api = await startApi({ publicCache: { now: () => clock } });
+    // Kept from the first asking here; admission on the second is tested below.
+    api = await startApi({ publicCache: { now: () => clock, admitAfter: 1 } });
   });
   afterAll(() => api?.close());
 
@@ -197,11 +198,22 @@ describe('the public cache', () => {
     await vi.waitFor(() => expect(api.publicCache?.stats().drops).toBeGreaterThan(drops));
   });
 
-  it('serves nothing older than its maxAge, even when no change was announced', async () => {
+  it('lets browsers and CDNs keep an answer a minute, and keeps it itself ten minutes while nothing changes', async () => {
     const res = await get('{ conditions { code name } }', {});
     expect(res.headers['cache-control']).toMatch(/^public, max-age=60,/); // the process's ceiling: 60 s
     clock += 59_000;
+    const late = await get('{ conditions { code name } }', {});
+    expect(late.headers['x-kapmap-cache']).toBe('hit');
+    expect(late.headers['cache-control']).toMatch(/^public, max-age=1,/);
+    // Past a minute it is sent again as fresh: this process would have been told of a change.
+    clock += 1_000;
+    const renewed = await get('{ conditions { code name } }', {});
+    expect(renewed.headers['x-kapmap-cache']).toBe('hit');
+    expect(renewed.headers['cache-control']).toMatch(/^public, max-age=60,/);
+    expect(renewed.headers.age).toBeUndefined();
+    clock += 539_000;
     expect((await get('{ conditions { code name } }', {})).headers['x-kapmap-cache']).toBe('hit');
+    // Ten minutes after it was kept, it is asked of the database again, even with no change announced.
     clock += 1_000;
     api.sqlLog.length = 0;
     expect((await get('{ conditions { code name } }', {})).headers['x-kapmap-cache']).toBe('miss');
@@ -257,7 +269,7 @@ describe('the public cache’s memory', () => {
   // Room for a few of the answers below, whatever the count allows.
   const BYTES = 4_000;
   beforeAll(async () => {
-    api = await startApi({ demo: false, publicCache: { maxBytes: BYTES } });
+    api = await startApi({ demo: false, publicCache: { maxBytes: BYTES, admitAfter: 1 } });
   });
   afterAll(() => api?.close());
 
@@ -278,5 +290,37 @@ describe('the public cache’s memory', () => {
     expect(api.publicCache?.stats().entries).toBeLessThan(room);
     expect((await ask(room * 3)).headers['x-kapmap-cache']).toBe('hit');
     expect((await ask(0)).headers['x-kapmap-cache']).toBe('miss');
+  });
+});
+
+describe('what the public cache takes in', () => {
+  let api: Api;
+  beforeAll(async () => {
+    api = await startApi({ demo: false, publicCache: {} });
+  });
+  afterAll(() => api?.close());
+  const ask = (n: number) =>
+    api.app.inject({
+      method: 'GET',
+      url: '/graphql',
+      query: { query: `query Payers${n} { insurancePayers { code name } }` },
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+
+  it('keeps an answer from the second time it is asked, so a place asked once takes no room', async () => {
+    const once = await ask(1);
+    expect(once.headers['x-kapmap-cache']).toBe('miss');
+    // As cacheable downstream as any public answer.
+    expect(once.headers['cache-control']).toMatch(/^public, max-age=60,/);
+    expect(once.headers.etag).toMatch(/^W\/"/);
+    expect(api.publicCache?.stats()).toMatchObject({ entries: 0, notAdmitted: 1 });
+    expect((await ask(1)).headers['x-kapmap-cache']).toBe('miss');
+    expect(api.publicCache?.stats().entries).toBe(1);
+    const third = await ask(1);
+    expect(third.headers['x-kapmap-cache']).toBe('hit');
+    expect(third.body).toBe(once.body);
+    // Another question starts from nothing.
+    expect((await ask(2)).headers['x-kapmap-cache']).toBe('miss');
+    expect(api.publicCache?.stats().entries).toBe(1);
   });
 });

@@ -50,6 +50,7 @@ export async function serve(env: Env): Promise<void> {
       ? createPublicCache({
           maxEntries: env.PUBLIC_CACHE_ENTRIES,
           maxAgeSeconds: env.PUBLIC_CACHE_SECONDS,
+          keepSeconds: env.PUBLIC_CACHE_KEEP_SECONDS,
           cookieName: sessionCookieName(secureCookies),
           replica: Boolean(env.DATABASE_READ_URL),
         })
