@@ -312,9 +312,10 @@ export async function countNearby(db: Database, q: NearbyQuery, upTo: number): P
 
 /**
  * How many public street locations the map's cells counted ahead (map_cells) place inside the radius for
- * certain: the cells, at a zoom about a quarter of the radius across, whose locations' box has every corner
- * within 99% of it (the margin covers a side along a parallel bowing out). A lower bound of the exact count;
- * 0 where the grid cannot say (near a pole, across the antimeridian).
+ * certain: at a zoom whose cells are about a quarter of the radius across, the cells lying wholly within 99%
+ * of it (corners and the middles of sides checked here, the margin covering a side along a parallel that
+ * bows out), read as a range of rows per column of the grid. A lower bound of the exact count; 0 where the
+ * grid cannot say (near a pole, across the antimeridian).
  */
 export async function countedInside(db: Database, q: NearbyQuery): Promise<number> {
   const { lat, lng } = q.origin;
@@ -331,23 +332,34 @@ export async function countedInside(db: Database, q: NearbyQuery): Promise<numbe
   );
   const n = CELLS_AT_ZOOM_0 * 2 ** zoom;
   const within = q.radiusMeters * 0.99;
-  const origin = originEarth(q.origin);
-  const inside = (cornerLat: AnyColumn, cornerLng: AnyColumn) =>
-    sql`earth_distance(ll_to_earth(${cornerLat}, ${cornerLng}), ${origin}) <= ${within}::float8`;
-  const [row] = await db
-    .select({ n: sql<number>`coalesce(sum(${mapCells.count}), 0)::int` })
-    .from(mapCells)
-    .where(
-      and(
-        eq(mapCells.zoom, zoom),
-        between(mapCells.x, Math.floor(((west + 180) / 360) * n), Math.floor(((east + 180) / 360) * n)),
-        between(mapCells.y, Math.floor(mercatorY(lat + dLat) * n), Math.floor(mercatorY(lat - dLat) * n)),
-        inside(mapCells.south, mapCells.west),
-        inside(mapCells.south, mapCells.east),
-        inside(mapCells.north, mapCells.west),
-        inside(mapCells.north, mapCells.east),
+  const lngOf = (x: number) => (x / n) * 360 - 180;
+  const latOf = (y: number) => (Math.atan(Math.sinh(Math.PI * (1 - 2 * (y / n)))) * 180) / Math.PI;
+  const cellInside = (x: number, y: number) =>
+    [latOf(y), latOf(y + 0.5), latOf(y + 1)].every((la) =>
+      [lngOf(x), lngOf(x + 0.5), lngOf(x + 1)].every(
+        (lo) => haversineMeters(q.origin, { lat: la, lng: lo }) <= within,
       ),
     );
+  const columns: { x: number; y0: number; y1: number }[] = [];
+  const [ya, yb] = [Math.floor(mercatorY(lat + dLat) * n), Math.floor(mercatorY(lat - dLat) * n)];
+  for (let x = Math.floor(((west + 180) / 360) * n); x <= Math.floor(((east + 180) / 360) * n); x++) {
+    // The circle is convex: a column's cells inside it are one run.
+    let first = -1;
+    let last = -1;
+    for (let y = ya; y <= yb; y++) {
+      if (cellInside(x, y)) {
+        if (first < 0) first = y;
+        last = y;
+      } else if (first >= 0) break;
+    }
+    if (first >= 0) columns.push({ x, y0: first, y1: last });
+  }
+  if (columns.length === 0) return 0;
+  const list = (xs: number[]) => `{${xs.join(',')}}`;
+  const [row] = await db.select({ n: sql<number>`coalesce(sum(m.count), 0)::int` }).from(
+    sql`unnest(${list(columns.map((c) => c.x))}::int[], ${list(columns.map((c) => c.y0))}::int[], ${list(columns.map((c) => c.y1))}::int[]) AS r(x, y0, y1)
+        JOIN ${mapCells} m ON m.zoom = ${zoom} AND m.x = r.x AND m.y BETWEEN r.y0 AND r.y1`,
+  );
   return Number(row?.n ?? 0);
 }
 
