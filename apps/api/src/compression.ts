@@ -1,6 +1,6 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { negotiate } from '@fastify/accept-negotiator';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * How answers are compressed, in one place: the server's @fastify/compress (every answer on its way out) and the
@@ -33,4 +33,16 @@ export function acceptedEncoding(request: FastifyRequest): Encoding | null {
 
 export function compress(body: string, encoding: Encoding): Buffer {
   return encoding === 'br' ? brotliCompressSync(body, compressOptions.brotliOptions) : gzipSync(body);
+}
+
+/**
+ * Says the answer depends on Accept-Encoding, once, beside whatever else it varies by. Every answer that could
+ * be compressed says so, sent compressed or not: a shared cache that kept an identity copy without it would
+ * send that copy to every client, and one with it keeps a copy per encoding.
+ */
+export function varyOnEncoding(reply: FastifyReply): void {
+  const vary = reply.getHeader('vary');
+  const values = vary === undefined ? [] : Array.isArray(vary) ? vary.map(String) : [String(vary)];
+  if (values.some((v) => /accept-encoding/i.test(v))) return;
+  void reply.header('vary', [...values, 'accept-encoding'].join(', '));
 }

@@ -137,6 +137,10 @@ describe('the public cache', () => {
     const none = await asked('identity');
     expect(none.headers['content-encoding']).toBeUndefined();
     expect(none.body).toBe(plain.body);
+    // Sent compressed or not, each says it depends on Accept-Encoding, once: a shared cache keeps a copy per
+    // encoding rather than handing one client's identity copy to all.
+    for (const res of [plain, br, gzip, none, await asked('compress'), await asked('br;q=0, gzip;q=0')])
+      expect(String(res.headers.vary).match(/accept-encoding/gi)).toHaveLength(1);
   });
 
   it('keeps a POST’s answer for this process only: no browser or proxy may store it', async () => {

@@ -4,7 +4,13 @@ import { type DbHandle, LISTINGS_CHANNEL } from '@kapmap/db/client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { acceptedEncoding, COMPRESS_THRESHOLD, compress, type Encoding } from '../compression.js';
+import {
+  acceptedEncoding,
+  COMPRESS_THRESHOLD,
+  compress,
+  type Encoding,
+  varyOnEncoding,
+} from '../compression.js';
 import type { Context, RequestNotes } from '../context.js';
 import { cachePolicies } from './cache-policy.js';
 
@@ -169,6 +175,7 @@ export function createPublicCache(
   const headers = (reply: FastifyReply, request: FastifyRequest, entry: Entry, kept: number) => {
     const age = entry.maxAge > 0 ? kept % entry.maxAge : 0;
     void reply.header('etag', entry.etag);
+    if (entry.compressible) varyOnEncoding(reply);
     void reply.header(
       'cache-control',
       request.method === 'GET'
@@ -204,8 +211,6 @@ export function createPublicCache(
         }
         if (encoding && bytes) {
           // @fastify/compress leaves an answer that says its encoding alone.
-          const vary = reply.getHeader('vary');
-          void reply.header('vary', vary ? `${vary}, accept-encoding` : 'accept-encoding');
           void reply.header('content-encoding', encoding);
           return reply.status(200).type(entry.contentType).send(bytes);
         }
