@@ -390,8 +390,10 @@ describe('telehealth programs', () => {
       edges { node { isTelehealth } }
     } }`;
 
-  it('lists the programs serving the searcher’s state apart from the street locations', async () => {
+  it('lists the programs serving the searcher’s state apart from the street locations, in one statement', async () => {
+    api.sqlLog.length = 0;
     const res = await api.gql(TELEHEALTH, { place: '27609' });
+    expect(api.sqlLog.filter((q) => /serves_states/.test(q) && /where/i.test(q))).toHaveLength(1);
     const conn = res.data?.searchLocations;
     const names = conn.telehealth.map((t: { clinic: { name: string } }) => t.clinic.name);
     expect(names).toEqual(['Homeward At-Home Ketamine Program', 'Tidewater Telehealth KAP']);

@@ -38,8 +38,9 @@ import {
   type NearbySummary,
   pointsNearby,
   type SearchCursor,
-  searchTelehealth,
   summarizeNearby,
+  telehealthOrder,
+  telehealthSql,
   type ViewBox,
 } from './search.js';
 
@@ -266,12 +267,6 @@ const LocationSearchEdge = builder.objectRef<{ row: PageRow & { cursor: string }
   'LocationSearchEdge',
 );
 
-/** Rows in the order of `ids`. Pothos always loads a row's primary key, though its types do not say so. */
-function sortByIds<T extends object>(rows: T[], ids: string[]): T[] {
-  const byId = new Map(rows.map((r) => [(r as { id?: unknown }).id, r]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
-}
-
 const LocationSearchConnection = builder.objectRef<SearchResult>('LocationSearchConnection').implement({
   ...DIRECTORY_CACHE,
   description: 'Street locations near a place, nearest first, and the telehealth programs for its state.',
@@ -370,11 +365,16 @@ const LocationSearchConnection = builder.objectRef<SearchResult>('LocationSearch
         'Telehealth and at-home programs serving the state of the origin that pass the same filters; ' +
         'empty when the origin is in no state.',
       resolve: async (query, r, _args, ctx) => {
-        if (!r.origin.state) return [];
-        const ids = await searchTelehealth(ctx.db, r.origin.state, r.query.filter);
-        if (ids.length === 0) return [];
-        const rows = await ctx.db.query.locations.findMany(query({ where: { id: { in: ids } } }));
-        return sortByIds(rows, ids);
+        const state = r.origin.state;
+        if (!state) return [];
+        // One statement: the programs and whatever the client selected of them.
+        return ctx.db.query.locations.findMany(
+          query({
+            where: { RAW: (l) => telehealthSql(l, state, r.query.filter) },
+            orderBy: (l) => telehealthOrder(l),
+            limit: MAX_TELEHEALTH,
+          }),
+        );
       },
     }),
   }),

@@ -383,26 +383,14 @@ export async function pointsNearby(db: Database, q: NearbyQuery, limit: number):
   return rows.map((r) => ({ id: r.id, lat: Number(r.lat), lng: Number(r.lng) }));
 }
 
-/** Telehealth and at-home programs serving a state that match the filter, by clinic then program name. */
-export async function searchTelehealth(
-  db: Database,
-  state: string,
-  filter: LocationFilter,
-): Promise<string[]> {
-  const rows = await db
-    .select({ id: locations.id })
-    .from(locations)
-    .innerJoin(clinics, eq(clinics.id, locations.clinicId))
-    .where(
-      and(
-        eq(locations.kind, 'telehealth'),
-        arrayContains(locations.servesStates, [state]),
-        filterSql(locations, filter),
-      ),
-    )
-    .orderBy(asc(clinics.name), asc(locations.name), asc(locations.id))
-    .limit(100);
-  return rows.map((r) => r.id);
+/** Telehealth and at-home programs serving `state` that pass the filter. */
+export function telehealthSql(t: LocationsRef, state: string, filter: LocationFilter): SQL {
+  return and(eq(t.kind, 'telehealth'), arrayContains(t.servesStates, [state]), filterSql(t, filter)) as SQL;
+}
+
+/** The order programs are listed in: by clinic, then program name, then id. */
+export function telehealthOrder(t: LocationsRef): SQL[] {
+  return [sql`(SELECT c.name FROM ${clinics} c WHERE c.id = ${t.clinicId})`, sql`${t.name}`, sql`${t.id}`];
 }
 
 /**
