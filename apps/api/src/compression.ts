@@ -3,9 +3,10 @@ import { negotiate } from '@fastify/accept-negotiator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
- * How answers are compressed, in one place: the server's @fastify/compress (every answer on its way out) and the
- * public cache (an answer it keeps, compressed once per encoding and sent as it is on every hit after) use the
- * same encodings, threshold and quality, so a hit is byte for byte what the same answer computed would be.
+ * How answers are compressed, in one place: an API answer computed (compressAnswer), the public cache (an answer
+ * it keeps, compressed once per encoding and sent as it is on every hit after) and @fastify/compress (anything
+ * else) use the same encodings, threshold and quality, so a hit is byte for byte what the same answer computed
+ * would be.
  * Brotli at quality 4 costs about as much CPU as gzip's default and compresses better; 11 is for the build.
  */
 export const ENCODINGS = ['br', 'gzip'] as const;
@@ -45,4 +46,23 @@ export function varyOnEncoding(reply: FastifyReply): void {
   const values = vary === undefined ? [] : Array.isArray(vary) ? vary.map(String) : [String(vary)];
   if (values.some((v) => /accept-encoding/i.test(v))) return;
   void reply.header('vary', [...values, 'accept-encoding'].join(', '));
+}
+
+/**
+ * An API answer on its way out, compressed here at once when it is large enough and the client accepts an
+ * encoding. @fastify/compress would do the same through a chain of streams per answer (a readable, a peek
+ * stream, a duplex and a pump), which cost more than compressing a few kilobytes itself; it passes an answer
+ * that already says its encoding.
+ */
+export function compressAnswer(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: string,
+): string | Buffer {
+  if (Buffer.byteLength(payload) < COMPRESS_THRESHOLD) return payload;
+  varyOnEncoding(reply);
+  const encoding = acceptedEncoding(request);
+  if (!encoding) return payload;
+  void reply.header('content-encoding', encoding);
+  return compress(payload, encoding);
 }

@@ -23,7 +23,7 @@ import type { Geocoder } from '@kapmap/geo';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { GraphQLError, ValidationContext } from 'graphql';
-import { compressOptions } from './compression.js';
+import { compressAnswer, compressOptions } from './compression.js';
 import type { Context, RequestNotes } from './context.js';
 import { formatError, httpErrorBody } from './graphql/errors.js';
 import { MAX_ALIASES, MAX_RESPONSE_BYTES, MAX_TOKENS, rowBudgetPlugin } from './graphql/limits.js';
@@ -243,7 +243,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     const requestNotes = notes.get(request);
     if (options.publicCache && requestNotes) options.publicCache.store(request, reply, requestNotes, payload);
     else void reply.header('cache-control', 'no-store');
-    return payload;
+    // A hit is sent as kept (already compressed, a Buffer); an answer computed is compressed here, once kept.
+    return typeof payload === 'string' && !reply.hasHeader('content-encoding')
+      ? compressAnswer(request, reply, payload)
+      : payload;
   });
 
   await app.register(fastifyCookie);

@@ -154,6 +154,9 @@ describe('compression', () => {
     const gz = await post('gzip');
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(gz.rawPayload).toString()).toBe(plain.body);
+    // Compressed whole, not streamed: its length is known, and each says it depends on Accept-Encoding.
+    expect(Number(br.headers['content-length'])).toBe(br.rawPayload.length);
+    for (const res of [plain, br, gz]) expect(res.headers.vary).toMatch(/accept-encoding/);
   });
 
   it('does not decompress a request body: a gzipped upload is refused, not expanded', async () => {
