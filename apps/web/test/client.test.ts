@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ViewerQuery } from '../src/account/viewer.js';
-import { createClient } from '../src/graphql/client.js';
+import { createClient, PUBLIC_OPERATIONS } from '../src/graphql/client.js';
 import { FilterOptionsQuery } from '../src/search/queries.js';
 
 interface Sent {
@@ -63,5 +65,37 @@ describe('the GraphQL client', () => {
     expect(sent[0]?.url.search).toBe('');
     expect(sent[0]?.body?.query).toContain('viewer');
     expect(sent[0]?.body?.extensions?.persistedQuery).toBeUndefined();
+  });
+});
+
+describe('which operations go as a GET a CDN can keep', () => {
+  /** The queries written in the files under src/<dir>: each one's name and whether it asks who is signed in. */
+  function queriesIn(dir: string): { name: string; personal: boolean }[] {
+    const root = join(import.meta.dirname, '../src', dir);
+    return readdirSync(root, { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.(ts|tsx)$/.test(f))
+      .flatMap((f) =>
+        [...readFileSync(join(root, f), 'utf8').matchAll(/\bquery ([A-Z]\w*)([^`]*)`/g)].map((m) => ({
+          name: m[1] ?? '',
+          personal: /\bviewer/i.test(m[2] ?? ''),
+        })),
+      );
+  }
+
+  it('sends every public query of the public pages (search, its count and map, a clinic’s page) by GET', () => {
+    const publicPages = [...queriesIn('search'), ...queriesIn('map'), ...queriesIn('clinic')];
+    const names = publicPages.filter((q) => !q.personal).map((q) => q.name);
+    expect(names).toEqual(expect.arrayContaining(['SearchList', 'SearchCount', 'SearchMap', 'ClinicPage']));
+    expect(names.filter((name) => !PUBLIC_OPERATIONS.has(name))).toEqual([]);
+    // What a page asks about the person signed in (a clinic's standing for its staff) stays a POST.
+    const personal = publicPages.filter((q) => q.personal).map((q) => q.name);
+    expect(personal).toContain('ClinicStanding');
+    expect(personal.filter((name) => PUBLIC_OPERATIONS.has(name))).toEqual([]);
+  });
+
+  it('never sends what a signed-in person reads (referrals, a clinic’s portal, accounts, admin) by GET', () => {
+    const privatePages = ['referrals', 'portal', 'account', 'admin'].flatMap(queriesIn).map((q) => q.name);
+    expect(privatePages.length).toBeGreaterThan(5);
+    expect(privatePages.filter((name) => PUBLIC_OPERATIONS.has(name))).toEqual([]);
   });
 });

@@ -11,6 +11,9 @@ import { persistedExchange } from '@urql/exchange-persisted';
  */
 export const PUBLIC_OPERATIONS: ReadonlySet<string> = new Set([
   'SearchList',
+  'SearchCount',
+  'SearchMap',
+  'ClinicPage',
   'SearchPoints',
   'NearestBeyond',
   'PickedLocation',
