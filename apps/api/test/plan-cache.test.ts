@@ -18,6 +18,7 @@ const FULL = `query ($near: GeoPointInput, $place: String, $radius: Float, $filt
   searchLocations(near: $near, place: $place, radius: $radius, filter: $filter, first: $first, after: $after, sort: $sort) {
     edges { cursor distance node { id name isTelehealth coordinates { lat lng } clinic { name } offeredRoutes { priceUsd route { code } } } }
     pageInfo { hasNextPage endCursor }
+    telehealth { id name servesStates clinic { name } offeredRoutes { priceUsd route { code } } acceptedConditions { code } }
   }
 }`;
 const NAMES = `query ($near: GeoPointInput, $first: Int, $after: String) {
@@ -81,15 +82,23 @@ describe('the plan cache', () => {
     const cold = [];
     for (const s of SEARCHES) cold.push(await walk(s));
     const missesCold = planCacheStats.misses;
+    const hitsCold = planCacheStats.hits;
     const warm = [];
     for (const s of SEARCHES) warm.push(await walk(s));
 
+    // The telehealth programs of the origin's state are planned as the page is, filters and all.
+    const programs = fresh.map((pages) => pages[0] as { searchLocations: { telehealth?: unknown[] } });
+    expect(programs.filter((p) => (p.searchLocations.telehealth?.length ?? 0) > 0).length).toBeGreaterThan(3);
     expect(cold).toEqual(fresh);
     expect(warm).toEqual(fresh);
     expect(planCacheStats.uncacheable).toBe(0);
     // Warm, every statement came from the cache: nothing was built again.
     expect(planCacheStats.misses).toBe(missesCold);
-    expect(planCacheStats.hits).toBeGreaterThanOrEqual(fresh.flat().length);
+    // Every page's statement, and every page's programs where asked for, came from it.
+    const asked = fresh
+      .flat()
+      .filter((page) => 'telehealth' in (page as { searchLocations: object }).searchLocations);
+    expect(planCacheStats.hits - hitsCold).toBeGreaterThanOrEqual(fresh.flat().length + asked.length);
   });
 
   it('still sends one statement per page of a search when warm', async () => {
@@ -98,7 +107,11 @@ describe('the plan cache', () => {
     api.sqlLog.length = 0;
     const res = await api.gql(FULL, { near: { lat: 35.9, lng: -78.7 }, radius: 500 });
     expect(res.data?.searchLocations.edges.length).toBeGreaterThan(0);
-    expect(api.sqlLog.filter((q) => /from "locations"/i.test(q))).toHaveLength(1);
+    expect(res.data?.searchLocations.telehealth.length).toBeGreaterThan(0);
+    // One for the page and everything under it, one for the state's programs and everything under them.
+    const statements = api.sqlLog.filter((q) => /from "locations"/i.test(q));
+    expect(statements.filter((q) => !/'telehealth'/.test(q))).toHaveLength(1);
+    expect(statements.filter((q) => /'telehealth'/.test(q))).toHaveLength(1);
   });
 
   it('keeps a signed-in viewer’s plan apart from the public one', async () => {

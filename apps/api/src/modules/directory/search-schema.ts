@@ -367,14 +367,18 @@ const LocationSearchConnection = builder.objectRef<SearchResult>('LocationSearch
       resolve: async (query, r, _args, ctx) => {
         const state = r.origin.state;
         if (!state) return [];
-        // One statement: the programs and whatever the client selected of them.
-        return ctx.db.query.locations.findMany(
-          query({
-            where: { RAW: (l) => telehealthSql(l, state, r.query.filter) },
-            orderBy: (l) => telehealthOrder(l),
-            limit: MAX_TELEHEALTH,
-          }),
-        );
+        // One statement: the programs and whatever the client selected of them, built once per selection and
+        // filter shape (graphql/plan-cache.ts), as the page's is; every value goes through `bind`.
+        const values: Record<string, unknown> = {};
+        const bind = placeholders(values);
+        const where = (l: typeof locations) => telehealthSql(l, state, r.query.filter, bind);
+        where(locations);
+        const plan = query({
+          where: { RAW: tag('where', where) },
+          orderBy: tag('orderBy', telehealthOrder),
+          limit: tag(`limit ${MAX_TELEHEALTH}`, literalLimit(MAX_TELEHEALTH)),
+        });
+        return runPlanned(ctx.db, 'telehealth', plan, values, () => ctx.db.query.locations.findMany(plan));
       },
     }),
   }),

@@ -13,7 +13,6 @@ import { CELLS_AT_ZOOM_0, MAX_CLUSTER_ZOOM, mercatorY, type ViewBox } from '@kap
 import {
   type AnyColumn,
   and,
-  arrayContains,
   asc,
   between,
   count,
@@ -384,8 +383,20 @@ export async function pointsNearby(db: Database, q: NearbyQuery, limit: number):
 }
 
 /** Telehealth and at-home programs serving `state` that pass the filter. */
-export function telehealthSql(t: LocationsRef, state: string, filter: LocationFilter): SQL {
-  return and(eq(t.kind, 'telehealth'), arrayContains(t.servesStates, [state]), filterSql(t, filter)) as SQL;
+export function telehealthSql(
+  t: LocationsRef,
+  state: string,
+  filter: LocationFilter,
+  bind: Bind = inline,
+): SQL {
+  return sql.join(
+    [
+      sql`${t.kind} = 'telehealth'`,
+      sql`${t.servesStates} @> ARRAY[${bind('state', state)}::text]`,
+      filterSql(t, filter, bind),
+    ],
+    sql` AND `,
+  );
 }
 
 /** The order programs are listed in: by clinic, then program name, then id. */
