@@ -130,8 +130,8 @@ describe('the plan cache', () => {
     setPlanCache(true, 3);
     const fields = [
       'name',
-      'isTelehealth',
-      'coordinates { lat }',
+      'phone',
+      'acceptedConditions { code }',
       'clinic { name }',
       'offeredRoutes { priceUsd route { code } }',
     ];

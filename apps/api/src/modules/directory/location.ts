@@ -48,15 +48,14 @@ export const OpeningPeriod = builder.objectRef<OpeningHours[number]>('OpeningPer
 export const RouteOffering = builder.drizzleObject('locationRoutes', {
   ...DIRECTORY_CACHE,
   name: 'RouteOffering',
-  // Load only the columns a query asks for.
-  select: {},
+  // Load only the columns a query asks for, and the price always (see Location).
+  select: { columns: { priceCents: true } },
   description: 'A route of administration a location offers, with its self-pay price and session length.',
   fields: (t) => ({
     route: t.relation('route', { type: Route }),
     priceUsd: t.float({
       nullable: true,
       description: 'Self-pay price per session in US dollars; null when the clinic does not publish one.',
-      select: { columns: { priceCents: true } },
       resolve: (o) => (o.priceCents === null ? null : o.priceCents / 100),
     }),
     sessionMinutes: t.exposeInt('sessionMinutes', {
@@ -69,8 +68,24 @@ export const RouteOffering = builder.drizzleObject('locationRoutes', {
 export const Location = builder.drizzleNode('locations', {
   ...DIRECTORY_CACHE,
   name: 'Location',
-  // Load only the columns a query asks for, and what deciding who may see it needs.
-  select: { columns: { id: true, clinicId: true, listed: true } },
+  // Load only the columns a query asks for, and what deciding who may see it needs. Its kind, point and
+  // address always: a few short columns, and the fields made of them then read the row as it is, without
+  // the selection mapper's lookup per row that a field with a select of its own takes.
+  select: {
+    columns: {
+      id: true,
+      clinicId: true,
+      listed: true,
+      kind: true,
+      lat: true,
+      lng: true,
+      addressLine1: true,
+      addressLine2: true,
+      city: true,
+      state: true,
+      postalCode: true,
+    },
+  },
   authScopes: (location, ctx) => mayViewLocation(ctx, location),
   description:
     'A site where a clinic offers KAP (FHIR Location, HSDS location), or a telehealth or at-home program, ' +
@@ -80,23 +95,12 @@ export const Location = builder.drizzleNode('locations', {
     name: t.exposeString('name'),
     clinic: t.relation('clinic'),
     isTelehealth: t.boolean({
-      select: { columns: { kind: true } },
       resolve: (l) => l.kind === 'telehealth',
     }),
     address: t.field({
       type: Address,
       nullable: true,
       description: 'Null for telehealth programs.',
-      select: {
-        columns: {
-          addressLine1: true,
-          addressLine2: true,
-          city: true,
-          state: true,
-          postalCode: true,
-          kind: true,
-        },
-      },
       resolve: (l) =>
         l.kind === 'physical' && l.addressLine1 && l.city && l.state && l.postalCode
           ? {
@@ -112,7 +116,6 @@ export const Location = builder.drizzleNode('locations', {
       type: GeoPoint,
       nullable: true,
       description: 'Null for telehealth programs.',
-      select: { columns: { lat: true, lng: true } },
       resolve: (l) => (l.lat === null || l.lng === null ? null : { lat: l.lat, lng: l.lng }),
     }),
     servesStates: t.exposeStringList('servesStates', {
