@@ -10,8 +10,9 @@ export const MAX_LOCATIONS_PER_CLINIC = 100;
 export const Clinic = builder.drizzleNode('clinics', {
   ...DIRECTORY_CACHE,
   name: 'Clinic',
-  // Load only the columns a query asks for, and what deciding who may see it needs.
-  select: { columns: { id: true, published: true } },
+  // Load only the columns a query asks for, and what deciding who may see it needs. What its public badges
+  // are made of always (see Location): those fields read the row without the selection mapper's lookup.
+  select: { columns: { id: true, published: true, verification: true, lastConfirmedAt: true } },
   authScopes: (clinic, ctx) => mayViewClinic(ctx, clinic),
   description:
     'An organization that offers ketamine-assisted psychotherapy (FHIR Organization, HSDS organization).',
@@ -24,7 +25,6 @@ export const Clinic = builder.drizzleNode('clinics', {
     email: t.exposeString('email', { nullable: true }),
     verified: t.boolean({
       description: 'Whether kapmap has verified that the clinic exists and is licensed.',
-      select: { columns: { verification: true } },
       resolve: (c) => c.verification === 'verified',
     }),
     isSample: t.exposeBoolean('isSample', {
