@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { clinicMembers } from '@kapmap/db/schema';
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import { getNamedType, isObjectType } from 'graphql';
+import { type GraphQLObjectType, type GraphQLResolveInfo, getNamedType, isObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Context } from '../src/context.js';
 import { schema } from '../src/graphql/schema.js';
 import { type Agent, type Api, startApi } from './harness.js';
 import { platformAdmin, signedUp } from './people.js';
@@ -127,5 +129,26 @@ describe('reaching a clinic, a location, a membership or an account', () => {
       'ReferralSupportView.location',
       'User.memberships',
     ]);
+  });
+});
+
+describe('the type’s own rule', () => {
+  // Checked as graphql-js completes each object (runScopesOnType), so a field that forgot its filter still
+  // cannot hand a hidden clinic or location to someone who may not see it.
+  const anonymousContext = { viewer: null } as unknown as Context;
+  const check = (type: string, row: object) =>
+    Promise.resolve().then(() =>
+      (schema.getType(type) as GraphQLObjectType).isTypeOf?.(row, anonymousContext, {} as GraphQLResolveInfo),
+    );
+
+  it('refuses an unlisted location or an unpublished clinic to the public, whatever field returned it', async () => {
+    const location = { id: randomUUID(), clinicId: randomUUID(), listed: false };
+    await expect(check('Location', location)).rejects.toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+    await expect(check('Location', { ...location, listed: true })).resolves.toBe(true);
+    const clinic = { id: randomUUID(), published: false };
+    await expect(check('Clinic', clinic)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    await expect(check('Clinic', { ...clinic, published: true })).resolves.toBe(true);
   });
 });

@@ -37,6 +37,10 @@ export const builder = new SchemaBuilder<PothosTypes>({
   defaultFieldNullability: false,
   plugins: [ScopeAuthPlugin, ErrorsPlugin, ValidationPlugin, RelayPlugin, DrizzlePlugin],
   scopeAuth: {
+    // A type's own rule (a location is listed, or the viewer may see it unlisted) is checked once per object,
+    // as graphql-js completes it (isTypeOf), rather than around every one of its fields: the same answer and
+    // the same error at the same nullable place, without a wrapper per field per row (issue 14).
+    runScopesOnType: true,
     authScopes: (ctx) => ({
       public: true,
       signedIn: ctx.viewer !== null,
