@@ -383,12 +383,7 @@ export async function pointsNearby(db: Database, q: NearbyQuery, limit: number):
 }
 
 /** Telehealth and at-home programs serving `state` that pass the filter. */
-export function telehealthSql(
-  t: LocationsRef,
-  state: string,
-  filter: LocationFilter,
-  bind: Bind = inline,
-): SQL {
+export function telehealthSql(t: LocationsRef, state: string, filter: LocationFilter, bind: Bind): SQL {
   return sql.join(
     [
       sql`${t.kind} = 'telehealth'`,
