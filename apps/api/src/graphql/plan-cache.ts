@@ -68,6 +68,19 @@ export function placeholders(values: Record<string, unknown>) {
   };
 }
 
+/**
+ * The builders of one statement's SQL parts, tagged by their roles (the keys) and each called once now on
+ * `table`, so every value they bind is in `values` before `runPlanned` looks the statement up: a statement
+ * taken from the cache is never built, and its values would otherwise be missing. Returns `builders`.
+ */
+export function prebound<T, B extends Record<string, (table: T) => unknown>>(table: T, builders: B): B {
+  for (const [role, build] of Object.entries(builders)) {
+    build(table);
+    tag(role, build);
+  }
+  return builders;
+}
+
 /** A stable text for a plan, or null when it holds something whose meaning its text does not carry. */
 export function fingerprint(value: unknown): string | null {
   const parts: string[] = [];

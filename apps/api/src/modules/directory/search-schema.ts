@@ -9,7 +9,7 @@ import { builder } from '../../graphql/builder.js';
 import { DIRECTORY_CACHE } from '../../graphql/cache-policy.js';
 import { badUserInput } from '../../graphql/errors.js';
 import { capped } from '../../graphql/limits.js';
-import { placeholders, runPlanned, tag } from '../../graphql/plan-cache.js';
+import { placeholders, prebound, runPlanned, tag } from '../../graphql/plan-cache.js';
 import {
   decodeCursor,
   decodeOffsetCursor,
@@ -371,11 +371,13 @@ const LocationSearchConnection = builder.objectRef<SearchResult>('LocationSearch
         // filter shape (graphql/plan-cache.ts), as the page's is; every value goes through `bind`.
         const values: Record<string, unknown> = {};
         const bind = placeholders(values);
-        const where = (l: typeof locations) => telehealthSql(l, state, r.query.filter, bind);
-        where(locations);
+        const { where, orderBy } = prebound(locations, {
+          where: (l: typeof locations) => telehealthSql(l, state, r.query.filter, bind),
+          orderBy: telehealthOrder,
+        });
         const plan = query({
-          where: { RAW: tag('where', where) },
-          orderBy: tag('orderBy', telehealthOrder),
+          where: { RAW: where },
+          orderBy,
           limit: tag(`limit ${MAX_TELEHEALTH}`, literalLimit(MAX_TELEHEALTH)),
         });
         return runPlanned(ctx.db, 'telehealth', plan, values, () => ctx.db.query.locations.findMany(plan));
@@ -510,27 +512,27 @@ builder.queryField('searchLocations', (t) =>
             // every value goes through `bind`, here first so a statement from the cache has them all.
             const values: Record<string, unknown> = {};
             const bind = placeholders(values);
-            const where = (l: typeof locations) =>
-              extra
-                ? sql`${boxSql(l, query, distanceAfter, bind)} AND ${extra.sql(l, bind)}`
-                : boxSql(l, query, distanceAfter, bind);
-            const meters = (l: typeof locations) => greatCircleMeters(l, query, bind);
             const key = (l: typeof locations) => indexDistance(l, query, bind);
-            const orderBy =
-              sort === 'DISTANCE'
-                ? key
-                : (l: typeof locations) => [sql`${sortValue(l, sort)} ASC NULLS LAST`, key(l), l.id];
-            where(locations);
-            meters(locations);
+            const { where, meters, orderBy } = prebound(locations, {
+              where: (l: typeof locations) =>
+                extra
+                  ? sql`${boxSql(l, query, distanceAfter, bind)} AND ${extra.sql(l, bind)}`
+                  : boxSql(l, query, distanceAfter, bind),
+              meters: (l: typeof locations) => greatCircleMeters(l, query, bind),
+              orderBy:
+                sort === 'DISTANCE'
+                  ? (l: typeof locations) => key(l)
+                  : (l: typeof locations) => [sql`${sortValue(l, sort)} ASC NULLS LAST`, key(l), l.id],
+            });
             const skip = sort === 'DISTANCE' || offset === 0 ? null : bind('offset', offset);
             const plan = t.drizzleQueryFromInfo('locations', {
               context: ctx,
               info,
               path: ['edges', 'node'],
               columns: { id: true },
-              extras: { meters: tag('meters', meters), key: tag('key', key) },
-              where: { RAW: tag('where', where) },
-              orderBy: tag('orderBy', orderBy),
+              extras: { meters, key: tag('key', key) },
+              where: { RAW: where },
+              orderBy,
               // Written into the statement, not bound (literalLimit); the fingerprint names it by its value.
               ...(limit === undefined ? {} : { limit: tag(`limit ${limit}`, literalLimit(limit)) }),
               ...(skip === null ? {} : { offset: skip }),
