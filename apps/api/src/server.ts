@@ -198,6 +198,18 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     ),
   });
   const metrics = options.metrics ?? createMetrics({ db: options.db });
+  // Fastify's own errors (body too large, bad JSON, wrong media type) in the GraphQL error shape, with a code.
+  // Set before any route or plugin: a route keeps the handler in force when it was registered, and an `await`
+  // of a plugin (the web app's) registers the routes before it, so a handler set last missed /graphql.
+  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) {
+      metrics.countFailure('unexpected_error');
+      app.log.error(error, 'unexpected error');
+    }
+    void reply.status(status).send(httpErrorBody(status, status === 500 ? undefined : error.message));
+  });
   const secure = options.secureCookies ?? false;
   const cookieName = sessionCookieName(secure);
   // One JSON log line per request: its id, method, route pattern, status, time and operation. Never its URL,
@@ -379,16 +391,6 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
   if (options.web) await registerWebApp(app, options.web);
 
-  // Fastify's own errors (body too large, bad JSON, wrong media type) in the GraphQL error shape, with a code.
-  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
-    const status =
-      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) {
-      metrics.countFailure('unexpected_error');
-      app.log.error(error, 'unexpected error');
-    }
-    void reply.status(status).send(httpErrorBody(status, status === 500 ? undefined : error.message));
-  });
   if (!options.web) app.setNotFoundHandler((request, reply) => reply.status(404).send(notFoundBody(request)));
   return app;
 }

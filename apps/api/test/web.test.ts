@@ -104,6 +104,26 @@ describe('the web app, served with the API', () => {
     expect(res.json()).toEqual({ mapboxToken: 'pk.public-test' });
   });
 
+  it('answers a malformed, oversized or wrongly typed GraphQL request in the GraphQL error shape, as without the page', async () => {
+    const asked = (headers: Record<string, string>, payload: string) =>
+      api.app.inject({ method: 'POST', url: '/graphql', headers, payload });
+    const json = { 'content-type': 'application/json' };
+    for (const [res, status, code] of [
+      [await asked(json, '{"query": "{ __typename }"'), 400, 'BAD_REQUEST'],
+      [await asked(json, '{"query": "{ __typename }"\u0000'), 400, 'BAD_REQUEST'],
+      [
+        await asked(json, JSON.stringify({ query: `{ __typename }${' '.repeat(70_000)}` })),
+        413,
+        'PAYLOAD_TOO_LARGE',
+      ],
+      [await asked({ 'content-type': 'application/xml' }, '<query/>'), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ] as const) {
+      expect(res.statusCode).toBe(status);
+      expect(res.json().errors[0].extensions.code).toBe(code);
+      expect(res.json().errors[0].message).not.toMatch(/^Something went wrong/);
+    }
+  });
+
   it('still serves GraphQL and the config when the web app is not built', async () => {
     expect((await apiOnly.app.inject({ url: '/', headers: html })).statusCode).toBe(404);
     expect((await apiOnly.app.inject({ url: '/config.json' })).json()).toEqual({ mapboxToken: null });
