@@ -22,7 +22,7 @@ import type { Database } from '@kapmap/db/client';
 import type { Geocoder } from '@kapmap/geo';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import type { GraphQLError, ValidationContext } from 'graphql';
+import { GraphQLError, type ValidationContext } from 'graphql';
 import { compressAnswer, compressOptions } from './compression.js';
 import type { Context, RequestNotes } from './context.js';
 import { formatError, httpErrorBody } from './graphql/errors.js';
@@ -39,10 +39,22 @@ import { accessRecorder } from './modules/referrals/access-log.js';
 import type { Sealer } from './modules/referrals/sealing.js';
 import { notFoundBody, registerWebApp, type WebOptions } from './web.js';
 
-/** graphql-armor's rules throw by default, which Apollo answers with a 500; report a validation error instead. */
+/**
+ * graphql-armor's rules throw by default, which Apollo answers with a 500; report a validation error instead,
+ * without the "Syntax Error:" its messages open with (the query parsed; it asks for too much) and with what
+ * to do about it.
+ */
 const reportAsValidationError = {
   propagateOnRejection: false,
-  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+  onReject: [
+    (context: ValidationContext | null, error: GraphQLError) =>
+      context?.reportError(
+        new GraphQLError(
+          `${error.message.replace(/^Syntax Error: /, '')} Ask for fewer nested fields, aliases or smaller pages.`,
+          { nodes: error.nodes ?? null },
+        ),
+      ),
+  ],
 };
 
 export interface ServerOptions {
