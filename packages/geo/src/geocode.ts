@@ -177,14 +177,36 @@ export class OfflineGeocoder implements Geocoder {
     return nearest && nearest.meters <= MAX_STATE_DISTANCE_KM * 1000 ? nearest.entry.state : null;
   }
 
+  /**
+   * The point, with its label and state found from the nearest ZIP code when first read: a search that shows
+   * neither its origin nor the state's telehealth programs never looks (issue 14).
+   */
   describePoint(point: LatLng): ResolvedPlace {
+    let described: { label: string; state: string | null } | undefined;
+    const describe = () => {
+      described ??= this.describe(point);
+      return described;
+    };
+    return {
+      lat: point.lat,
+      lng: point.lng,
+      get label() {
+        return describe().label;
+      },
+      get state() {
+        return describe().state;
+      },
+    };
+  }
+
+  private describe(point: LatLng): { label: string; state: string | null } {
     const nearest = this.nearestZip(point);
     const state = nearest && nearest.meters <= MAX_STATE_DISTANCE_KM * 1000 ? nearest.entry.state : null;
     const label =
       nearest && nearest.meters <= 25_000
         ? `Near ${nearest.entry.city}, ${nearest.entry.state}`
         : `${point.lat.toFixed(4)}, ${point.lng.toFixed(4)}`;
-    return { lat: point.lat, lng: point.lng, label, state };
+    return { label, state };
   }
 }
 

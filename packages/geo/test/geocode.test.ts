@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   EARTH_RADIUS_M,
   fromMeters,
@@ -55,6 +55,25 @@ describe('offline geocoding', () => {
   it('labels a picked point by the nearest town', () => {
     expect(geocoder.describePoint({ lat: 35.848, lng: -78.6317 }).label).toMatch(/^Near Raleigh, NC$/);
     expect(geocoder.describePoint({ lat: 30, lng: -40 }).label).toBe('30.0000, -40.0000');
+  });
+
+  it('looks up the nearest ZIP code for a picked point only once its label or state is read, and once', () => {
+    const own = new OfflineGeocoder();
+    const lookups = vi.spyOn(own, 'nearestZip');
+    const place = own.describePoint({ lat: 40.75, lng: -73.99 });
+    // A search that shows neither its origin nor telehealth programs pays nothing for the description.
+    expect(place).toMatchObject({ lat: 40.75, lng: -73.99 });
+    expect(lookups).not.toHaveBeenCalled();
+    expect(place.state).toBe('NY');
+    expect(place.label).toMatch(/^Near .+, NY$/);
+    expect(lookups).toHaveBeenCalledTimes(1);
+    // Spread or serialized, it is a plain place.
+    expect(JSON.parse(JSON.stringify(place))).toEqual({
+      lat: 40.75,
+      lng: -73.99,
+      label: place.label,
+      state: 'NY',
+    });
   });
 });
 

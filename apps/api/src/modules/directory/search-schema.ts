@@ -160,7 +160,7 @@ interface SearchResult {
   origin: ResolvedPlace;
   unit: DistanceUnit;
   after: SearchCursor | OffsetCursor | null;
-  page: () => Promise<{ rows: (PageRow & { cursor: string })[]; hasNextPage: boolean }>;
+  page: () => Promise<SearchPage>;
   summary: () => Promise<NearbySummary>;
 }
 
@@ -263,9 +263,21 @@ const MapClusterRef = builder.objectRef<MapCell>('MapCluster').implement({
 
 /** A row of a page: where it stands, and the Location loaded with what the client selected of it. */
 type PageRow = NearbyRow & { node: object };
-const LocationSearchEdge = builder.objectRef<{ row: PageRow & { cursor: string }; unit: DistanceUnit }>(
-  'LocationSearchEdge',
-);
+/**
+ * A page of a search, and the cursor of its row at an index: written only when a client asks for it (most
+ * ask for the last row's alone, through pageInfo).
+ */
+interface SearchPage {
+  rows: PageRow[];
+  hasNextPage: boolean;
+  cursor: (index: number) => string;
+}
+const LocationSearchEdge = builder.objectRef<{
+  row: PageRow;
+  unit: DistanceUnit;
+  index: number;
+  page: SearchPage;
+}>('LocationSearchEdge');
 
 const LocationSearchConnection = builder.objectRef<SearchResult>('LocationSearchConnection').implement({
   ...DIRECTORY_CACHE,
@@ -276,19 +288,20 @@ const LocationSearchConnection = builder.objectRef<SearchResult>('LocationSearch
       // The page's size is the search's `first`, at most 100: the row count takes the most.
       ...capped(MAX_PAGE),
       description: 'One page of street locations, nearest first, ties by ID.',
-      resolve: async (r) => (await r.page()).rows.map((row) => ({ row, unit: r.unit })),
+      resolve: async (r) => {
+        const page = await r.page();
+        return page.rows.map((row, index) => ({ row, unit: r.unit, index, page }));
+      },
     }),
     pageInfo: t.field({
       type: builder.pageInfoRef(),
       resolve: async (r) => {
-        const { rows, hasNextPage } = await r.page();
-        const first = rows[0];
-        const last = rows.at(-1);
+        const { rows, hasNextPage, cursor } = await r.page();
         return {
           hasNextPage,
           hasPreviousPage: r.after !== null,
-          startCursor: first?.cursor ?? null,
-          endCursor: last?.cursor ?? null,
+          startCursor: rows.length > 0 ? cursor(0) : null,
+          endCursor: rows.length > 0 ? cursor(rows.length - 1) : null,
         };
       },
     }),
@@ -390,7 +403,7 @@ LocationSearchEdge.implement({
   ...DIRECTORY_CACHE,
   description: 'A location in search results, with its distance from the origin.',
   fields: (t) => ({
-    cursor: t.string({ resolve: (e) => e.row.cursor }),
+    cursor: t.string({ resolve: (e) => e.page.cursor(e.index) }),
     distance: t.float({
       description: 'Great-circle distance from the origin, in the unit the search asked for, unrounded.',
       resolve: (e) => fromMeters(e.row.meters, e.unit),
@@ -563,11 +576,9 @@ builder.queryField('searchLocations', (t) =>
               first + 1,
             );
             return {
-              rows: rows.slice(0, first).map((r, i) => ({
-                ...r,
-                cursor: encodeOffsetCursor({ sort, offset: offset + i + 1 }),
-              })),
+              rows: rows.slice(0, first),
               hasNextPage: rows.length > first,
+              cursor: (i) => encodeOffsetCursor({ sort, offset: offset + i + 1 }),
             };
           }
           const rows = await fetch(null, first + 1);
@@ -577,7 +588,14 @@ builder.queryField('searchLocations', (t) =>
               sql: (l, bind) => sql`${indexDistance(l, query, bind)} = ${bind('tie', key)}::float8`,
             }),
           );
-          return { ...page, rows: page.rows.map((r) => ({ ...r, cursor: encodeCursor(r) })) };
+          return {
+            ...page,
+            cursor: (i) => {
+              const row = page.rows[i];
+              if (!row) throw new Error(`No row ${i} in a page of ${page.rows.length}.`);
+              return encodeCursor(row);
+            },
+          };
         }),
         summary: once(() => summarizeNearby(ctx.db, query)),
       } satisfies SearchResult;
