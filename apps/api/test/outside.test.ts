@@ -125,6 +125,23 @@ describe('a NUL byte or a lone surrogate in any string', () => {
     expect(surrogate.errors?.[0]?.extensions?.field).toBe('displayName');
   });
 
+  it('is refused every time the same document is sent, and a clean document is refused once a variable is bad', async () => {
+    // What a document holds is worked out once per document (strings.ts): a repeat must still be refused, and a
+    // document that passed once must not pass with another request's variables.
+    const query = `query ($place: String) { searchLocations(place: $place, filter: { text: "a\\u0000b" }) { totalCount } }`;
+    for (let i = 0; i < 2; i++) {
+      const res = await api.gql(query, { place: '27609' });
+      expect(res.status).toBe(400);
+      expect(res.errors?.[0]?.extensions?.field).toBe('text');
+    }
+    const clean = `query ($place: String) { searchLocations(place: $place) { edges { distance } } }`;
+    expect((await api.gql(clean, { place: '27609' })).errors).toBeUndefined();
+    const bad = await api.gql(clean, { place: BAD });
+    expect(bad.status).toBe(400);
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(bad.errors?.[0]?.message).toMatch(/^place holds a character/);
+  });
+
   it('answers a list argument of many bad items with coded errors only', async () => {
     const res = await api.gql(
       `query ($c: [String!]) { searchLocations(place: "27609", filter: { conditions: $c }) { totalCount } }`,

@@ -61,30 +61,62 @@ function* literalArguments(node: ASTNode): Generator<{ name: string; value: Valu
     for (const selection of node.selectionSet.selections) yield* literalArguments(selection);
 }
 
+/** A refusal's argument and path, kept rather than the error, so every request gets an error of its own. */
+type Hit = { argument: string; path: string };
+
+/**
+ * What a document says once for all its requests: which argument each variable feeds, and each operation's
+ * first unstorable literal. Apollo keeps parsed documents, so a repeated query is the same object and is not
+ * walked again (issue 14); weak, so a document forgotten there goes here too.
+ */
+const documentFacts = new WeakMap<
+  DocumentNode,
+  { argumentOf: Map<string, string>; literals: WeakMap<OperationDefinitionNode, Hit | null> }
+>();
+
+function factsOf(document: DocumentNode) {
+  let facts = documentFacts.get(document);
+  if (!facts) {
+    // A variable is named after the argument it feeds, so the message names what the client filled in.
+    const argumentOf = new Map<string, string>();
+    for (const definition of document.definitions)
+      for (const arg of literalArguments(definition))
+        if (arg.value.kind === Kind.VARIABLE && !argumentOf.has(arg.value.name.value))
+          argumentOf.set(arg.value.name.value, arg.name);
+    facts = { argumentOf, literals: new WeakMap() };
+    documentFacts.set(document, facts);
+  }
+  return facts;
+}
+
+function unstorableLiteral(document: DocumentNode, operation: OperationDefinitionNode): Hit | null {
+  const definitions = [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)];
+  for (const definition of definitions)
+    for (const arg of literalArguments(definition)) {
+      // The literal as a plain value (its variables left out: they are checked for each request).
+      const hit = findInValue(valueFromASTUntyped(arg.value), arg.name);
+      if (hit) return { argument: arg.name, path: hit };
+    }
+  return null;
+}
+
 function unstorableInput(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
 ): GraphQLError | null {
-  // A variable is named after the argument it feeds, so the message names what the client filled in.
-  const argumentOf = new Map<string, string>();
-  for (const definition of document.definitions)
-    for (const arg of literalArguments(definition))
-      if (arg.value.kind === Kind.VARIABLE && !argumentOf.has(arg.value.name.value))
-        argumentOf.set(arg.value.name.value, arg.name);
+  const { argumentOf, literals } = factsOf(document);
   for (const [name, value] of Object.entries(variables)) {
     const argument = argumentOf.get(name) ?? name;
     const hit = findInValue(value, argument);
     if (hit) return refusal(argument, hit);
   }
-  const definitions = [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)];
-  for (const definition of definitions)
-    for (const arg of literalArguments(definition)) {
-      // The literal as a plain value (its variables left out: they were checked above).
-      const hit = findInValue(valueFromASTUntyped(arg.value), arg.name);
-      if (hit) return refusal(arg.name, hit);
-    }
-  return null;
+  let literal = literals.get(operation);
+  if (literal === undefined) {
+    literal = unstorableLiteral(document, operation);
+    literals.set(operation, literal);
+  }
+  return literal ? refusal(literal.argument, literal.path) : null;
 }
 
 /**
