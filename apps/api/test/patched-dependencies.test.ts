@@ -86,3 +86,14 @@ describe('Pothos selection mapper as kapmap runs it (patches/@pothos__selection-
     expect(source).toContain('function walkPath(path)');
   });
 });
+
+describe('drizzle as kapmap runs it (patches/drizzle-orm@1.0.0-rc.4.patch)', () => {
+  it('builds a selection’s decoders once, not once per row of a nested relation', () => {
+    // Unpatched, every location's clinic rebuilt its decoders, with an entity check per column, for every row
+    // (about 3.5% of a nearby search's API CPU). An upgrade must carry the patch or drop it knowingly.
+    const entry = createRequire(import.meta.url).resolve('drizzle-orm/relations');
+    const source = readFileSync(entry.replace(/\.cjs$/, '.js'), 'utf8');
+    expect(source).toContain('decodersOf(rowDecoders[0], buildQueryResultSelection');
+    expect(readFileSync(entry, 'utf8')).toContain('decodersOf(rowDecoders[0], buildQueryResultSelection');
+  });
+});
