@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import { cacheKey } from '@pothos/selection-mapper';
+import { cacheKey, getLoaderMapping, setLoaderMappings } from '@pothos/selection-mapper';
 import {
   buildSchema,
   type GraphQLObjectType,
@@ -76,6 +76,21 @@ describe('Pothos selection mapper as kapmap runs it (patches/@pothos__selection-
     expect(cacheKey('Location', clinicOf(5))).toBe('Location@searchLocations.edges.node.clinic');
     expect(cacheKey('Clinic', name)).toBe('Clinic@searchLocations.edges.node.clinic.name');
     expect(cacheKey('Query', under(undefined, 'searchLocations'))).toBe('Query@searchLocations');
+  });
+
+  it('finds what a plan recorded for every row beneath the field it was planned at, and nothing it did not', () => {
+    const root = under(undefined, 'searchLocations');
+    const rows = under(root, 'edges');
+    const clinic = { nested: {} };
+    const context = {};
+    // What the page's plan records at searchLocations, keyed by type and the path below it.
+    setLoaderMappings(context, { path: root } as unknown as GraphQLResolveInfo, {
+      'Location@edges.node.clinic': clinic,
+    });
+    for (const row of [0, 7, 19])
+      expect(getLoaderMapping(context, under(rows, row, 'node', 'clinic'), 'Location')).toBe(clinic);
+    expect(getLoaderMapping(context, under(rows, 3, 'node', 'offeredRoutes'), 'Location')).toBeNull();
+    expect(getLoaderMapping(context, under(rows, 3, 'node', 'clinic'), 'Clinic')).toBeNull();
   });
 
   it('is the patched mapper, which keeps no entry per field per row', () => {
