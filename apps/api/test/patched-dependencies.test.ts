@@ -98,7 +98,7 @@ describe('Pothos selection mapper as kapmap runs it (patches/@pothos__selection-
     // (issue 14). An upgrade must carry the patch or drop it knowingly.
     const entry = createRequire(import.meta.url).resolve('@pothos/selection-mapper');
     const source = readFileSync(join(dirname(entry), '..', 'esm', 'loader-map.js'), 'utf8');
-    expect(source).toContain('function walkPath(path)');
+    expect(source).toContain('function nodeOf(link)');
   });
 });
 
