@@ -94,7 +94,7 @@ describe('Pothos selection mapper as kapmap runs it (patches/@pothos__selection-
   });
 
   it('is the patched mapper, which keeps no entry per field per row', () => {
-    // Unpatched, every field of every row took a WeakMap entry for its path: 13% of a nearby search's CPU
+    // Unpatched, every field of every row took a WeakMap entry for its path: about 15% of a nearby search's CPU
     // (issue 14). An upgrade must carry the patch or drop it knowingly.
     const entry = createRequire(import.meta.url).resolve('@pothos/selection-mapper');
     const source = readFileSync(join(dirname(entry), '..', 'esm', 'loader-map.js'), 'utf8');
