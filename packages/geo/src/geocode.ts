@@ -173,8 +173,7 @@ export class OfflineGeocoder implements Geocoder {
   }
 
   stateAt(point: LatLng): string | null {
-    const nearest = this.nearestZip(point);
-    return nearest && nearest.meters <= MAX_STATE_DISTANCE_KM * 1000 ? nearest.entry.state : null;
+    return stateOf(this.nearestZip(point));
   }
 
   /**
@@ -201,13 +200,18 @@ export class OfflineGeocoder implements Geocoder {
 
   private describe(point: LatLng): { label: string; state: string | null } {
     const nearest = this.nearestZip(point);
-    const state = nearest && nearest.meters <= MAX_STATE_DISTANCE_KM * 1000 ? nearest.entry.state : null;
+    const state = stateOf(nearest);
     const label =
       nearest && nearest.meters <= 25_000
         ? `Near ${nearest.entry.city}, ${nearest.entry.state}`
         : `${point.lat.toFixed(4)}, ${point.lng.toFixed(4)}`;
     return { label, state };
   }
+}
+
+/** The state of the nearest ZIP centroid, or null when it is too far for the point to be in that state. */
+function stateOf(nearest: { entry: ZipEntry; meters: number } | null): string | null {
+  return nearest && nearest.meters <= MAX_STATE_DISTANCE_KM * 1000 ? nearest.entry.state : null;
 }
 
 function townLabel(t: Town): string {
