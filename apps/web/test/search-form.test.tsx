@@ -139,6 +139,28 @@ describe('the search box’s suggestions', () => {
     expect(onSearch).toHaveBeenCalledWith({ place: 'Winston-Salem NC' }, 25);
   });
 
+  it('keeps the cursor where the user is typing when a place is corrected in the middle', async () => {
+    const onSearch = vi.fn();
+    const user = userEvent.setup();
+    render(
+      <SearchForm
+        place={null}
+        nearLabel={null}
+        radius={25}
+        onSearch={onSearch}
+        suggest={async () => places}
+      />,
+    );
+    const box = screen.getByRole<HTMLInputElement>('combobox', { name: 'ZIP code or city' });
+    await user.type(box, 'Wnston-Salem, NC');
+    // The missing "i" and then an "s" typed after it: both land where the cursor is, not at the end.
+    await user.type(box, 'is', { initialSelectionStart: 1, initialSelectionEnd: 1 });
+    expect(box).toHaveValue('Wisnston-Salem, NC');
+    expect(box.selectionStart).toBe(3);
+    await user.keyboard('{Backspace}{Enter}');
+    expect(onSearch).toHaveBeenLastCalledWith({ place: 'Winston-Salem, NC' }, 25);
+  });
+
   it('does not open over the page when its places arrive after the search was made', async () => {
     const onSearch = vi.fn();
     let answer: (found: typeof places) => void = () => {};

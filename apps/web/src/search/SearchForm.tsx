@@ -72,10 +72,6 @@ export function SearchForm(props: SearchFormProps) {
     inputId: ids.place,
     labelId: ids.label,
     menuId: ids.menu,
-    onInputValueChange: ({ inputValue, type }) => {
-      // Choosing an item sets the box through onSelectedItemChange; typing sets it here.
-      if (type === useCombobox.stateChangeTypes.InputChange) setText(inputValue ?? '');
-    },
     onSelectedItemChange: ({ selectedItem }) => {
       if (!selectedItem) return;
       setText(selectedItem.label);
@@ -156,6 +152,10 @@ export function SearchForm(props: SearchFormProps) {
               autoComplete: 'off',
               placeholder: nearLabel ?? '27609 or Raleigh, NC',
               maxLength: 200,
+              // Typing sets the box in its own change event, not in Downshift's onInputValueChange: that
+              // runs after a render with the old text, which moved the cursor to the end and, on a busy
+              // machine, dropped keys typed in between. Choosing an item sets it in onSelectedItemChange.
+              onChange: (e) => setText(e.currentTarget.value),
               'aria-invalid': shownProblem ? true : undefined,
               'aria-describedby': shownProblem ? ids.problem : undefined,
               onKeyDown: (e) => {
