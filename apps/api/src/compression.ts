@@ -1,4 +1,4 @@
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzipSync } from 'node:zlib';
 import { negotiate } from '@fastify/accept-negotiator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -34,6 +34,10 @@ export function acceptedEncoding(request: FastifyRequest): Encoding | null {
 
 export function compress(body: string, encoding: Encoding): Buffer {
   return encoding === 'br' ? brotliCompressSync(body, compressOptions.brotliOptions) : gzipSync(body);
+}
+
+export function decompress(bytes: Buffer, encoding: Encoding): string {
+  return (encoding === 'br' ? brotliDecompressSync(bytes) : gunzipSync(bytes)).toString('utf8');
 }
 
 /**

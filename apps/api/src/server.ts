@@ -265,12 +265,14 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       );
     }
     const requestNotes = notes.get(request);
-    if (options.publicCache && requestNotes) options.publicCache.store(request, reply, requestNotes, payload);
+    let answer = payload;
+    if (options.publicCache && requestNotes)
+      answer = options.publicCache.store(request, reply, requestNotes, payload);
     else void reply.header('cache-control', 'no-store');
-    // A hit is sent as kept (already compressed, a Buffer); an answer computed is compressed here, once kept.
-    return typeof payload === 'string' && !reply.hasHeader('content-encoding')
-      ? compressAnswer(request, reply, payload)
-      : payload;
+    // A hit, or an answer just kept, goes as kept (compressed, a Buffer); any other is compressed here.
+    return typeof answer === 'string' && !reply.hasHeader('content-encoding')
+      ? compressAnswer(request, reply, answer)
+      : answer;
   });
 
   await app.register(fastifyCookie);

@@ -129,8 +129,8 @@ describe('the public cache', () => {
     const gzip = await asked('gzip');
     expect(gzip.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(gzip.rawPayload).toString()).toBe(plain.body);
-    // Brotli once, gzip once: the second brotli hit was sent as kept.
-    expect(api.publicCache?.stats().compressed).toBe(compressed + 2);
+    // Kept as brotli, so only gzip was made again, once: both brotli hits were sent as kept.
+    expect(api.publicCache?.stats().compressed).toBe(compressed + 1);
     expect(
       (await get(SEARCH, { place: '27701' }, { 'accept-encoding': 'br', 'x-no-compression': '1' })).body,
     ).toBe(plain.body);
@@ -141,6 +141,21 @@ describe('the public cache', () => {
     // encoding rather than handing one client's identity copy to all.
     for (const res of [plain, br, gzip, none, await asked('compress'), await asked('br;q=0, gzip;q=0')])
       expect(String(res.headers.vary).match(/accept-encoding/gi)).toHaveLength(1);
+  });
+
+  it('sends the answer it has just kept to a browser compressed as kept, the same bytes its hits get', async () => {
+    const compressed = api.publicCache?.stats().compressed ?? 0;
+    const first = await get(SEARCH, { place: '27513' }, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(first.headers['x-kapmap-cache']).toBe('miss');
+    expect(first.headers['content-encoding']).toBe('br');
+    const again = await get(SEARCH, { place: '27513' }, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(again.headers['x-kapmap-cache']).toBe('hit');
+    expect(again.rawPayload.equals(first.rawPayload)).toBe(true);
+    expect(
+      JSON.parse(brotliDecompressSync(first.rawPayload).toString()).data.searchLocations.edges.length,
+    ).toBe(5);
+    // Compressed once, when kept, not again for the answer it went out as.
+    expect(api.publicCache?.stats().compressed).toBe(compressed + 1);
   });
 
   it('keeps a POST’s answer for this process only: no browser or proxy may store it', async () => {
@@ -294,6 +309,55 @@ describe('the public cache’s memory', () => {
     expect(api.publicCache?.stats().entries).toBeLessThan(room);
     expect((await ask(room * 3)).headers['x-kapmap-cache']).toBe('hit');
     expect((await ask(0)).headers['x-kapmap-cache']).toBe('miss');
+  });
+});
+
+describe('the public cache’s memory, for answers worth compressing', () => {
+  let api: Api;
+  let size = 0;
+  // Twenty results with their addresses: about 4 kB as text, a third of that compressed.
+  const WIDE = `query Search($place: String!) {
+    searchLocations(place: $place, radius: 25, first: 20) {
+      edges { distance node { id name address { line1 city state postalCode } clinic { id name website } } }
+    } }`;
+  beforeAll(async () => {
+    api = await startApi({ publicCache: { admitAfter: 1 } });
+    const res = await api.app.inject({
+      method: 'GET',
+      url: '/graphql',
+      query: { query: WIDE, variables: JSON.stringify({ place: '27601' }) },
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    size = res.body.length;
+    await api.close();
+    // Room for two of these answers as text: kept compressed, it holds all five.
+    api = await startApi({ publicCache: { admitAfter: 1, maxBytes: Math.floor(size * 2.5) } });
+  });
+  afterAll(() => api?.close());
+
+  it('keeps a search’s answer compressed, so the same memory holds several times as many', async () => {
+    expect(size).toBeGreaterThan(3000);
+    const places = ['27601', '27701', '27513', '27609', '27519'];
+    const ask = (place: string) =>
+      api.app.inject({
+        method: 'GET',
+        url: '/graphql',
+        query: { query: WIDE, variables: JSON.stringify({ place }) },
+        headers: { 'apollo-require-preflight': 'true' },
+      });
+    const computed = [];
+    for (const place of places) {
+      const res = await ask(place);
+      expect(res.headers['x-kapmap-cache']).toBe('miss');
+      computed.push(res.body);
+    }
+    for (const [i, place] of places.entries()) {
+      const res = await ask(place);
+      expect(res.headers['x-kapmap-cache']).toBe('hit');
+      // A client that accepts no encoding gets the text, the same as when it was computed.
+      expect(res.body).toBe(computed[i]);
+    }
+    expect(api.publicCache?.stats().entries).toBe(places.length);
   });
 });
 
