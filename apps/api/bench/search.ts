@@ -308,18 +308,17 @@ async function load(
   port: number,
   kind: 'bare' | 'graphql' | 'get',
   query: string,
-  seconds: number,
+  /** Seconds to run, or a number of searches to send (a warm-up that must see so many). */
+  budget: number | { searches: number },
   connections: number,
   places: Place[] = CITY_WORKLOAD,
-  searches?: number,
 ): Promise<Figures> {
   let i = 0;
   const next = () => places[i++ % places.length] ?? places[0];
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections,
-    // A number of searches when given (a warm-up that must see so many), else a duration.
-    ...(searches ? { amount: searches } : { duration: seconds }),
+    ...(typeof budget === 'number' ? { duration: budget } : { amount: budget.searches }),
     requests: [
       {
         setupRequest: (req) => {
@@ -584,10 +583,9 @@ async function main() {
       cached.port,
       'get',
       GRAPHQL_QUERY,
-      0,
+      { searches: warmSearches },
       connections,
       populationWorkload(200_000, 7),
-      warmSearches,
     );
     const before = await cacheCounts(cached.port);
     const cPop = await load(cached.port, 'get', GRAPHQL_QUERY, seconds, connections, population);
