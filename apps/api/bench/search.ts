@@ -290,7 +290,10 @@ function populationWorkload(n: number, seed = 20261202): Place[] {
   });
 }
 
-/** What Chromium sends with every request; the uncached rows send none, as the bare handler compresses nothing. */
+/**
+ * What Chromium sends with every request over HTTPS, as a deployment serves it (over plain HTTP it asks for gzip
+ * alone). The uncached rows send none, as the bare handler compresses nothing.
+ */
 const BROWSER_ACCEPT_ENCODING = 'gzip, deflate, br, zstd';
 
 const CITY_WORKLOAD: Place[] = CITY_CENTRES.map((c) => ({ lat: c.lat, lng: c.lng }));
@@ -338,7 +341,7 @@ async function load(
               ...req,
               method: 'GET',
               path: `/graphql?${params}`,
-              // As a browser asks (Chromium's header): a hit then goes out as the cache keeps it, compressed.
+              // As a browser asks over HTTPS: a hit then goes out as the cache keeps it, compressed.
               headers: { 'apollo-require-preflight': 'true', 'accept-encoding': BROWSER_ACCEPT_ENCODING },
             };
           }
