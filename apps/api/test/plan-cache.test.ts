@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { heldStatements, planCacheStats, setPlanCache } from '../src/graphql/plan-cache.js';
+import { heldOperations, heldStatements, planCacheStats, setPlanCache } from '../src/graphql/plan-cache.js';
 import { type Api, startApi } from './harness.js';
 import { signedUp } from './people.js';
 
@@ -8,7 +8,7 @@ beforeAll(async () => {
   api = await startApi();
 });
 afterAll(async () => {
-  setPlanCache(true);
+  setPlanCache(true, undefined, { verify: true });
   await api.close();
 });
 
@@ -101,6 +101,55 @@ describe('the plan cache', () => {
     expect(planCacheStats.hits - hitsCold).toBeGreaterThanOrEqual(fresh.flat().length + asked.length);
   });
 
+  it('plans nothing for an anonymous search of a known operation, and answers as planning afresh does', async () => {
+    setPlanCache(false);
+    const fresh = [];
+    for (const s of SEARCHES) fresh.push(await walk(s));
+    setPlanCache(true, undefined, { verify: false });
+    for (const s of SEARCHES) await walk(s);
+    const unplannedCold = planCacheStats.unplanned;
+    const warm = [];
+    for (const s of SEARCHES) warm.push(await walk(s));
+    const unplannedWarm = planCacheStats.unplanned - unplannedCold;
+    setPlanCache(true, undefined, { verify: true });
+    expect(warm).toEqual(fresh);
+    // Warm, every page's statement and every page's programs were run without planning.
+    const asked = fresh
+      .flat()
+      .filter((page) => 'telehealth' in (page as { searchLocations: object }).searchLocations);
+    expect(unplannedWarm).toBeGreaterThanOrEqual(fresh.flat().length + asked.length);
+  });
+
+  it('gives each value of a variable read beneath the search its own plan', async () => {
+    setPlanCache(true, undefined, { verify: false });
+    const query = `query ($near: GeoPointInput, $withClinic: Boolean!) {
+      searchLocations(near: $near, radius: 500, first: 3) { edges { node { id clinic @include(if: $withClinic) { name } } } } }`;
+    const without = await api.gql(query, { near: RALEIGH, withClinic: false });
+    api.sqlLog.length = 0;
+    const withClinic = await api.gql(query, { near: RALEIGH, withClinic: true });
+    setPlanCache(true, undefined, { verify: true });
+    expect(without.data?.searchLocations.edges[0].node.clinic).toBeUndefined();
+    expect(withClinic.data?.searchLocations.edges[0].node.clinic.name).toEqual(expect.any(String));
+    // The clinic came with the page, in its one statement: the plan without it was not taken.
+    expect(api.sqlLog.filter((q) => /from "(locations|clinics)"/i.test(q))).toHaveLength(1);
+  });
+
+  it('plans every signed-in search afresh', async () => {
+    setPlanCache(true, undefined, { verify: false });
+    const query = `query ($near: GeoPointInput) { searchLocations(near: $near, radius: 500, first: 5) {
+      edges { node { id clinic { name } } } } }`;
+    const agent = await signedUp(api, 'plan-cache-planner@example.org');
+    await agent.gql(query, { near: RALEIGH });
+    const before = { ...planCacheStats };
+    const res = await agent.gql(query, { near: RALEIGH });
+    const after = { ...planCacheStats };
+    setPlanCache(true, undefined, { verify: true });
+    expect(res.data?.searchLocations.edges.length).toBeGreaterThan(0);
+    // Its statement came from the cache, found by its plan: it was planned.
+    expect(after.hits).toBeGreaterThan(before.hits);
+    expect(after.unplanned).toBe(before.unplanned);
+  });
+
   it('still sends one statement per page of a search when warm', async () => {
     setPlanCache(true);
     await api.gql(FULL, { near: RALEIGH, radius: 500 });
@@ -143,6 +192,7 @@ describe('the plan cache', () => {
     }
     expect(planCacheStats.misses).toBe(fields.length);
     expect(heldStatements(api.db.db)).toBe(3);
+    expect(heldOperations(api.db.db)).toBe(3);
     setPlanCache(true);
   });
 

@@ -377,7 +377,7 @@ const LocationSearchConnection = builder.objectRef<SearchResult>('LocationSearch
       description:
         'Telehealth and at-home programs serving the state of the origin that pass the same filters; ' +
         'empty when the origin is in no state.',
-      resolve: async (query, r, _args, ctx) => {
+      resolve: async (query, r, _args, ctx, info) => {
         const state = r.origin.state;
         if (!state) return [];
         // One statement: the programs and whatever the client selected of them, built once per selection and
@@ -388,12 +388,20 @@ const LocationSearchConnection = builder.objectRef<SearchResult>('LocationSearch
           where: (l: typeof locations) => telehealthSql(l, state, r.query.filter, bind),
           orderBy: telehealthOrder,
         });
-        const plan = query({
+        const seed = {
           where: { RAW: where },
           orderBy,
           limit: tag(`limit ${MAX_TELEHEALTH}`, literalLimit(MAX_TELEHEALTH)),
-        });
-        return runPlanned(ctx.db, 'telehealth', plan, values, () => ctx.db.query.locations.findMany(plan));
+        };
+        return runPlanned(
+          ctx,
+          info,
+          'telehealth',
+          seed,
+          values,
+          () => query(seed),
+          (plan) => ctx.db.query.locations.findMany(plan),
+        );
       },
     }),
   }),
@@ -538,30 +546,35 @@ builder.queryField('searchLocations', (t) =>
                   : (l: typeof locations) => [sql`${sortValue(l, sort)} ASC NULLS LAST`, key(l), l.id],
             });
             const skip = sort === 'DISTANCE' || offset === 0 ? null : bind('offset', offset);
-            const plan = t.drizzleQueryFromInfo('locations', {
-              context: ctx,
-              info,
-              path: ['edges', 'node'],
-              columns: { id: true },
+            const seed = {
+              columns: { id: true } as const,
               extras: { meters, key: tag('key', key) },
               where: { RAW: where },
               orderBy,
               // Written into the statement, not bound (literalLimit); the fingerprint names it by its value.
               ...(limit === undefined ? {} : { limit: tag(`limit ${limit}`, literalLimit(limit)) }),
               ...(skip === null ? {} : { offset: skip }),
-            });
-            // Beyond the names bound (the filter's parts, a cursor, an offset, ties) and the plan's fingerprint
+            };
+            // Beyond the names bound (the filter's parts, a cursor, an offset, ties) and the seed's fingerprint
             // (which holds the page size), the SQL differs only by the order, and by the radius check a sorted
             // search adds.
             const shape = `searchLocations|${sort}|${extra?.shape ?? ''}`;
-            return runPlanned(ctx.db, shape, plan, values, () => ctx.db.query.locations.findMany(plan)).then(
-              (rows) =>
-                rows.map((node) => ({
-                  id: node.id,
-                  meters: Number(node.meters),
-                  key: Number(node.key),
-                  node,
-                })),
+            return runPlanned(
+              ctx,
+              info,
+              shape,
+              seed,
+              values,
+              () =>
+                t.drizzleQueryFromInfo('locations', { context: ctx, info, path: ['edges', 'node'], ...seed }),
+              (plan) => ctx.db.query.locations.findMany(plan),
+            ).then((rows) =>
+              rows.map((node) => ({
+                id: node.id,
+                meters: Number(node.meters),
+                key: Number(node.key),
+                node,
+              })),
             );
           };
           if (sort !== 'DISTANCE') {
