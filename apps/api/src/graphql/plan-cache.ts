@@ -51,7 +51,8 @@ let operations = new WeakMap<Database, Map<string, Operation>>();
  * What in a plan the fingerprint cannot see through but may name: functions that bind only through their
  * placeholders, by the role they play, and SQL written in whole (a page size), by the text it writes.
  */
-const tagged = new WeakMap<object, string>();
+const ROLE = Symbol('plan role');
+type Tagged = { [ROLE]?: string };
 
 let enabled = true;
 let verify = false;
@@ -78,7 +79,9 @@ export function setPlanCache(on: boolean, max = MAX_STATEMENTS, options: { verif
  * spells out, so the fingerprint may name it by its role.
  */
 export function tag<F extends object>(role: string, fn: F): F {
-  tagged.set(fn, role);
+  // A property of the function itself, not a WeakMap entry: a few are made per request, and a WeakMap's
+  // entries cost the garbage collector more than the objects they hang off.
+  (fn as Tagged)[ROLE] = role;
   return fn;
 }
 
@@ -113,8 +116,10 @@ export function prebound<T, B extends Record<string, (table: T) => unknown>>(tab
 export function fingerprint(value: unknown): string | null {
   const parts: string[] = [];
   const walk = (v: unknown): boolean => {
-    if (v !== null && (typeof v === 'object' || typeof v === 'function') && tagged.has(v)) {
-      parts.push(`ƒ${tagged.get(v)}`);
+    const role =
+      v !== null && (typeof v === 'object' || typeof v === 'function') ? (v as Tagged)[ROLE] : undefined;
+    if (role !== undefined) {
+      parts.push(`ƒ${role}`);
       return true;
     }
     if (v === null || typeof v !== 'object') {
