@@ -10,9 +10,10 @@ export const MAX_LOCATIONS_PER_CLINIC = 100;
 export const Clinic = builder.drizzleNode('clinics', {
   ...DIRECTORY_CACHE,
   name: 'Clinic',
-  // Load only the columns a query asks for, and what deciding who may see it needs. What its public badges
-  // are made of always (see Location): those fields read the row without the selection mapper's lookup.
-  select: { columns: { id: true, published: true, verification: true, lastConfirmedAt: true } },
+  // Load only the columns a query asks for, and what deciding who may see it needs. A field made of columns
+  // (lastConfirmedAt, notRecentlyConfirmed) selects them itself and reads them from the row with no lookup of
+  // the selection mapper's per row (patches/@pothos__plugin-drizzle@0.20.0.patch).
+  select: { columns: { id: true, published: true, verification: true } },
   authScopes: (clinic, ctx) => mayViewClinic(ctx, clinic),
   description:
     'An organization that offers ketamine-assisted psychotherapy (FHIR Organization, HSDS organization).',
@@ -30,10 +31,12 @@ export const Clinic = builder.drizzleNode('clinics', {
     isSample: t.exposeBoolean('isSample', {
       description: 'True for fictional demo data: show a "sample data" badge.',
     }),
-    lastConfirmedAt: t.expose('lastConfirmedAt', {
+    lastConfirmedAt: t.field({
       type: 'DateTime',
       nullable: true,
       description: 'When the clinic last confirmed that its listing is true.',
+      select: { columns: { lastConfirmedAt: true } },
+      resolve: (c) => c.lastConfirmedAt,
     }),
     locations: t.relation('locations', {
       description: `Its sites: street locations first, then telehealth programs, each by name. A clinic has at most ${MAX_LOCATIONS_PER_CLINIC}.`,

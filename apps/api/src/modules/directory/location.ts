@@ -68,24 +68,10 @@ export const RouteOffering = builder.drizzleObject('locationRoutes', {
 export const Location = builder.drizzleNode('locations', {
   ...DIRECTORY_CACHE,
   name: 'Location',
-  // Load only the columns a query asks for, and what deciding who may see it needs. Its kind, point and
-  // address always: a few short columns, and the fields made of them then read the row as it is, without
-  // the selection mapper's lookup per row that a field with a select of its own takes.
-  select: {
-    columns: {
-      id: true,
-      clinicId: true,
-      listed: true,
-      kind: true,
-      lat: true,
-      lng: true,
-      addressLine1: true,
-      addressLine2: true,
-      city: true,
-      state: true,
-      postalCode: true,
-    },
-  },
+  // Load only the columns a query asks for, and what deciding who may see it needs. A field made of columns
+  // (address, coordinates) selects them itself and reads them from the row with no lookup of the selection
+  // mapper's per row (patches/@pothos__plugin-drizzle@0.20.0.patch).
+  select: { columns: { id: true, clinicId: true, listed: true, kind: true } },
   authScopes: (location, ctx) => mayViewLocation(ctx, location),
   description:
     'A site where a clinic offers KAP (FHIR Location, HSDS location), or a telehealth or at-home program, ' +
@@ -101,6 +87,9 @@ export const Location = builder.drizzleNode('locations', {
       type: Address,
       nullable: true,
       description: 'Null for telehealth programs.',
+      select: {
+        columns: { addressLine1: true, addressLine2: true, city: true, state: true, postalCode: true },
+      },
       resolve: (l) =>
         l.kind === 'physical' && l.addressLine1 && l.city && l.state && l.postalCode
           ? {
@@ -116,6 +105,7 @@ export const Location = builder.drizzleNode('locations', {
       type: GeoPoint,
       nullable: true,
       description: 'Null for telehealth programs.',
+      select: { columns: { lat: true, lng: true } },
       resolve: (l) => (l.lat === null || l.lng === null ? null : { lat: l.lat, lng: l.lng }),
     }),
     servesStates: t.exposeStringList('servesStates', {

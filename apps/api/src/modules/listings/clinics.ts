@@ -62,6 +62,7 @@ const membersOrPlatform = (clinic: { id: string }) => ({ clinicMember: clinic.id
 builder.drizzleObjectFields(Clinic, (t) => ({
   notRecentlyConfirmed: t.boolean({
     description: `True when the clinic has not confirmed its listing for ${FRESHNESS_DAYS} days: show it as "not recently confirmed".`,
+    select: { columns: { lastConfirmedAt: true } },
     resolve: (c) => isStale(c.lastConfirmedAt),
   }),
   viewerRole: t.field({
