@@ -1,7 +1,13 @@
 import type { Database } from '@kapmap/db/client';
-import { plannedMappings, setLoaderMappings } from '@pothos/selection-mapper';
+import { type Mappings, plannedMappings, setLoaderMappings } from '@pothos/selection-mapper';
 import { Placeholder, sql } from 'drizzle-orm';
-import { type FieldNode, type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
+import {
+  type FieldNode,
+  type GraphQLResolveInfo,
+  Kind,
+  type SelectionSetNode,
+  type ValueNode,
+} from 'graphql';
 
 /**
  * Statements built once per shape (issue 14, point 1). A relational query that drizzle builds from a Pothos
@@ -42,7 +48,7 @@ let statements = new WeakMap<Database, Map<string, Prepared<unknown>>>();
 /** The first tier: what a request of a known operation runs, and the mappings its plan recorded. */
 interface Operation {
   statement: Prepared<unknown>;
-  mappings: Parameters<typeof setLoaderMappings>[2];
+  mappings: Mappings;
   /** The plan's fingerprint, for `verify`. */
   print: string;
 }
@@ -205,12 +211,7 @@ function variablesBeneath(node: FieldNode, info: GraphQLResolveInfo): string[] {
       }
     }
   };
-  type Value = FieldNode['arguments'] extends readonly (infer A)[] | undefined
-    ? A extends { value: infer V }
-      ? V
-      : never
-    : never;
-  const readValue = (value: Value): void => {
+  const readValue = (value: ValueNode): void => {
     if (value.kind === Kind.VARIABLE) found.add(value.name.value);
     else if (value.kind === Kind.LIST) for (const v of value.values) readValue(v);
     else if (value.kind === Kind.OBJECT) for (const f of value.fields) readValue(f.value);
@@ -269,10 +270,11 @@ export function runPlanned<Q, T>(
   build: (plan: Q) => Preparable<T>,
 ): Promise<T> {
   if (!enabled) return build(plan()).prepare().execute(values);
+  // What the SQL is built from beyond the plan: the caller's shape and which values it binds.
+  const bound = `${shape}|${Object.keys(values).join(',')}`;
   const operation = operationKey(info, request.viewer);
   const seedPrint = operation === null ? null : fingerprint(seed);
-  const key =
-    seedPrint === null ? null : `${shape}|${Object.keys(values).join(',')}|${seedPrint}|${operation}`;
+  const key = seedPrint === null ? null : `${bound}|${seedPrint}|${operation}`;
   const byOperation = held(operations, request.db);
   const known = key === null ? undefined : take(byOperation, key);
   if (known && !verify) {
@@ -293,7 +295,7 @@ export function runPlanned<Q, T>(
     return build(planned).prepare().execute(values);
   }
   const byPrint = held(statements, request.db);
-  const printKey = `${shape}|${Object.keys(values).join(',')}|${print}`;
+  const printKey = `${bound}|${print}`;
   let statement = take(byPrint, printKey) as Prepared<T> | undefined;
   if (statement) {
     planCacheStats.hits++;
