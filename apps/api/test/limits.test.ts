@@ -73,6 +73,20 @@ describe('the cost of a query is the rows it can return', () => {
     expect((await api.gql(q, { deep: false })).errors).toBeUndefined();
   });
 
+  it('counts what a directive in a fragment keeps, at each page size', async () => {
+    const q = `query ($deep: Boolean!, $n: Int) { searchLocations(place: "27609", radius: 50, first: $n) { ...Page } }
+      fragment Page on LocationSearchConnection { edges { node { name ...Fan } } }
+      fragment Fan on Location { clinic @include(if: $deep) { locations { clinic { locations { name } } } } }`;
+    expect((await api.gql(q, { deep: false, n: 100 })).errors).toBeUndefined();
+    expect((await api.gql(q, { deep: true, n: 100 })).errors?.[0]?.extensions?.code).toBe(
+      'ROW_LIMIT_EXCEEDED',
+    );
+    expect((await api.gql(q, { deep: true, n: 1 })).errors).toBeUndefined();
+    expect((await api.gql(q, { deep: true, n: 100 })).errors?.[0]?.extensions?.code).toBe(
+      'ROW_LIMIT_EXCEEDED',
+    );
+  });
+
   it('keeps answering ordinary searches while fan-out queries are refused', async () => {
     const attacks = Array.from({ length: 20 }, () => api.gql(FAN_OUT));
     const search = await api.gql(

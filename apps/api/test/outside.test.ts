@@ -125,6 +125,16 @@ describe('a NUL byte or a lone surrogate in any string', () => {
     expect(surrogate.errors?.[0]?.extensions?.field).toBe('displayName');
   });
 
+  it('is refused when written in a fragment spread inside another fragment, naming the argument', async () => {
+    const nested = `query { ...Outer }
+      fragment Outer on Query { ...Inner }
+      fragment Inner on Query { searchLocations(place: "27609", filter: { text: "a\\u0000b" }) { totalCount } }`;
+    const refused = await api.gql(nested);
+    expect(refused.status).toBe(400);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(refused.errors?.[0]?.extensions?.field).toBe('text');
+  });
+
   it('is refused every time the same document is sent, and a clean document is refused once a variable is bad', async () => {
     // What a document holds is worked out once per document (strings.ts): a repeat must still be refused, and a
     // document that passed once must not pass with another request's variables.

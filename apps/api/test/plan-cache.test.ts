@@ -134,6 +134,25 @@ describe('the plan cache', () => {
     expect(api.sqlLog.filter((q) => /from "(locations|clinics)"/i.test(q))).toHaveLength(1);
   });
 
+  it('gives each value of a variable read in a fragment beneath the search its own plan', async () => {
+    setPlanCache(true, undefined, { verify: false });
+    const query = `query ($near: GeoPointInput, $withClinic: Boolean!) {
+      searchLocations(near: $near, radius: 500, first: 3) { ...Page } }
+      fragment Page on LocationSearchConnection { edges { node { ...Row } } }
+      fragment Row on Location { id clinic @include(if: $withClinic) { name } }`;
+    const without = await api.gql(query, { near: RALEIGH, withClinic: false });
+    api.sqlLog.length = 0;
+    const withClinic = await api.gql(query, { near: RALEIGH, withClinic: true });
+    const statements = api.sqlLog.filter((q) => /from "(locations|clinics)"/i.test(q)).length;
+    const againWithout = await api.gql(query, { near: RALEIGH, withClinic: false });
+    setPlanCache(true, undefined, { verify: true });
+    expect(without.data?.searchLocations.edges[0].node.clinic).toBeUndefined();
+    expect(withClinic.data?.searchLocations.edges[0].node.clinic.name).toEqual(expect.any(String));
+    // The clinic came with the page, in its one statement: the plan without it was not taken.
+    expect(statements).toBe(1);
+    expect(againWithout.data).toEqual(without.data);
+  });
+
   it('plans every signed-in search afresh', async () => {
     setPlanCache(true, undefined, { verify: false });
     const query = `query ($near: GeoPointInput) { searchLocations(near: $near, radius: 500, first: 5) {

@@ -16,6 +16,7 @@ import {
   visit,
 } from 'graphql';
 import { type ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
+import { argumentsOf, executableDefinitions, variablesIn } from './selections.js';
 
 /**
  * What one request may cost, counted in rows: every object a response can hold, each list of objects
@@ -112,15 +113,11 @@ function rowEstimator(pages: WeakMap<FieldNode, number>): ComplexityEstimator {
  */
 function countingVariables(document: DocumentNode): string[] {
   const names = new Set<string>();
-  visit(document, {
-    Field(node) {
-      for (const a of node.arguments ?? [])
-        if (a.name.value === 'first' && a.value.kind === Kind.VARIABLE) names.add(a.value.name.value);
-    },
-    Directive(node) {
-      for (const a of node.arguments ?? []) if (a.value.kind === Kind.VARIABLE) names.add(a.value.name.value);
-    },
-  });
+  for (const definition of executableDefinitions(document))
+    for (const arg of argumentsOf(definition)) {
+      if (arg.on === 'directive') for (const name of variablesIn(arg.value)) names.add(name);
+      else if (arg.name === 'first' && arg.value.kind === Kind.VARIABLE) names.add(arg.value.name.value);
+    }
   return [...names].sort();
 }
 

@@ -1,13 +1,8 @@
 import type { Database } from '@kapmap/db/client';
 import { type Mappings, plannedMappings, setLoaderMappings } from '@pothos/selection-mapper';
 import { Placeholder, sql } from 'drizzle-orm';
-import {
-  type FieldNode,
-  type GraphQLResolveInfo,
-  Kind,
-  type SelectionSetNode,
-  type ValueNode,
-} from 'graphql';
+import type { FieldNode, GraphQLResolveInfo } from 'graphql';
+import { argumentsBeneath, variablesIn } from './selections.js';
 
 /**
  * Statements built once per shape (issue 14, point 1). A relational query that drizzle builds from a Pothos
@@ -195,28 +190,8 @@ function variablesBeneath(node: FieldNode, info: GraphQLResolveInfo): string[] {
   let names = readBeneath.get(node);
   if (names) return names;
   const found = new Set<string>();
-  const seenFragments = new Set<string>();
-  const visit = (set: SelectionSetNode | undefined) => {
-    for (const selection of set?.selections ?? []) {
-      for (const directive of selection.directives ?? [])
-        for (const arg of directive.arguments ?? []) readValue(arg.value);
-      if (selection.kind === Kind.FIELD) {
-        for (const arg of selection.arguments ?? []) readValue(arg.value);
-        visit(selection.selectionSet);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        visit(selection.selectionSet);
-      } else if (!seenFragments.has(selection.name.value)) {
-        seenFragments.add(selection.name.value);
-        visit(info.fragments[selection.name.value]?.selectionSet);
-      }
-    }
-  };
-  const readValue = (value: ValueNode): void => {
-    if (value.kind === Kind.VARIABLE) found.add(value.name.value);
-    else if (value.kind === Kind.LIST) for (const v of value.values) readValue(v);
-    else if (value.kind === Kind.OBJECT) for (const f of value.fields) readValue(f.value);
-  };
-  visit(node.selectionSet);
+  for (const arg of argumentsBeneath(node.selectionSet, info.fragments))
+    for (const name of variablesIn(arg.value)) found.add(name);
   names = [...found].sort();
   readBeneath.set(node, names);
   return names;

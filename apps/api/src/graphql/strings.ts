@@ -1,14 +1,13 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
-  type ASTNode,
   type DocumentNode,
   type GraphQLError,
   Kind,
   type OperationDefinitionNode,
-  type ValueNode,
   valueFromASTUntyped,
 } from 'graphql';
 import { badUserInput } from './errors.js';
+import { argumentsOf, executableDefinitions, fragmentsOf } from './selections.js';
 
 /** A NUL byte (PostgreSQL cannot store one in text) or half of a surrogate pair (not a character at all). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding the NUL byte is the point.
@@ -51,16 +50,6 @@ function findInValue(value: unknown, path: string, seen = 0): string | null {
   return null;
 }
 
-/** Every argument written into the document itself (not through variables), in fragments too. */
-function* literalArguments(node: ASTNode): Generator<{ name: string; value: ValueNode }> {
-  if ((node.kind === Kind.FIELD || node.kind === Kind.DIRECTIVE) && node.arguments)
-    for (const arg of node.arguments) yield { name: arg.name.value, value: arg.value };
-  if ('directives' in node && node.directives)
-    for (const directive of node.directives) yield* literalArguments(directive);
-  if ('selectionSet' in node && node.selectionSet)
-    for (const selection of node.selectionSet.selections) yield* literalArguments(selection);
-}
-
 /** A refusal's argument and path, kept rather than the error, so every request gets an error of its own. */
 type Hit = { argument: string; path: string };
 
@@ -79,8 +68,8 @@ function factsOf(document: DocumentNode) {
   if (!facts) {
     // A variable is named after the argument it feeds, so the message names what the client filled in.
     const argumentOf = new Map<string, string>();
-    for (const definition of document.definitions)
-      for (const arg of literalArguments(definition))
+    for (const definition of executableDefinitions(document))
+      for (const arg of argumentsOf(definition))
         if (arg.value.kind === Kind.VARIABLE && !argumentOf.has(arg.value.name.value))
           argumentOf.set(arg.value.name.value, arg.name);
     facts = { argumentOf, literals: new WeakMap() };
@@ -90,13 +79,12 @@ function factsOf(document: DocumentNode) {
 }
 
 function unstorableLiteral(document: DocumentNode, operation: OperationDefinitionNode): Hit | null {
-  const definitions = [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)];
-  for (const definition of definitions)
-    for (const arg of literalArguments(definition)) {
-      // The literal as a plain value (its variables left out: they are checked for each request).
-      const hit = findInValue(valueFromASTUntyped(arg.value), arg.name);
-      if (hit) return { argument: arg.name, path: hit };
-    }
+  // The operation's arguments and those of the fragments it spreads.
+  for (const arg of argumentsOf(operation, fragmentsOf(document))) {
+    // The literal as a plain value (its variables left out: they are checked for each request).
+    const hit = findInValue(valueFromASTUntyped(arg.value), arg.name);
+    if (hit) return { argument: arg.name, path: hit };
+  }
   return null;
 }
 
