@@ -293,6 +293,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     // A document of more tokens is refused by the parser before it recurses (10,000 nested selections
     // otherwise end in "Maximum call stack size exceeded").
     parseOptions: { maxTokens: MAX_TOKENS },
+    // Apollo indents every answer by default (two spaces a level): a third more bytes to write, compress and
+    // send, for no client that reads JSON.
+    stringifyResult: (result) => JSON.stringify(result),
     // Automatic persisted queries: a client may send a document's SHA-256 instead of the document (a GET a CDN
     // can key on), and an unknown one is answered PERSISTED_QUERY_NOT_FOUND, so the client sends it once with
     // its text. Documents kept are capped by bytes, least recently used first, so no client can grow it.
