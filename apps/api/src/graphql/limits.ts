@@ -2,7 +2,6 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import {
   type DocumentNode,
   type FieldNode,
-  type FragmentDefinitionNode,
   GraphQLError,
   type GraphQLField,
   type GraphQLOutputType,
@@ -16,7 +15,7 @@ import {
   visit,
 } from 'graphql';
 import { type ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
-import { argumentsOf, executableDefinitions, variablesIn } from './selections.js';
+import { argumentsOf, executableDefinitions, fragmentsOf, variablesIn } from './selections.js';
 
 /**
  * What one request may cost, counted in rows: every object a response can hold, each list of objects
@@ -61,9 +60,7 @@ function multiplicity(field: GraphQLField<unknown, unknown>, args: Record<string
  */
 function pageSizes(document: DocumentNode, variables: Record<string, unknown>): WeakMap<FieldNode, number> {
   const sizes = new WeakMap<FieldNode, number>();
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions)
-    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const fragments = fragmentsOf(document);
   const firstOf = (node: FieldNode): number | null => {
     const arg = node.arguments?.find((a) => a.name.value === 'first');
     if (!arg) return null;
@@ -81,7 +78,7 @@ function pageSizes(document: DocumentNode, variables: Record<string, unknown>): 
       if (s.kind === Kind.INLINE_FRAGMENT) return edgesIn(s.selectionSet, seen);
       const name = s.name.value;
       if (seen.has(name)) return [];
-      return edgesIn(fragments.get(name)?.selectionSet, new Set([...seen, name]));
+      return edgesIn(fragments[name]?.selectionSet, new Set([...seen, name]));
     });
   visit(document, {
     Field(node) {

@@ -1,4 +1,5 @@
 import {
+  type DirectiveNode,
   type DocumentNode,
   type ExecutableDefinitionNode,
   type FragmentDefinitionNode,
@@ -30,7 +31,7 @@ export function fragmentsOf(document: DocumentNode): Fragments {
 }
 
 function* directiveArguments(node: {
-  directives?: readonly { arguments?: readonly { name: { value: string }; value: ValueNode }[] }[];
+  readonly directives?: readonly DirectiveNode[];
 }): Generator<WrittenArgument> {
   for (const directive of node.directives ?? [])
     for (const arg of directive.arguments ?? [])
