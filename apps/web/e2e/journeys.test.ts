@@ -123,11 +123,11 @@ describe.runIf(run)('searches one after another, in Chromium', () => {
       page.evaluate(() =>
         (
           window.__kapmapMap as {
-            queryRenderedFeatures(o?: object): { layer: { id: string }; properties: { name: string } }[];
+            queryRenderedFeatures(o?: object): { properties: { kind: string; name: string } }[];
           }
         )
-          .queryRenderedFeatures()
-          .filter((f) => f.layer.id.startsWith('town-names'))
+          .queryRenderedFeatures({ layers: ['place-names'] })
+          .filter((f) => f.properties.kind === 'town')
           .map((f) => f.properties.name),
       );
     await expect.poll(towns, { timeout: 15_000 }).toContain('San Francisco');

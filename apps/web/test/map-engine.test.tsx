@@ -83,14 +83,26 @@ describe('the map engine', () => {
     expect(screen.queryByTestId('mapbox-map')).not.toBeInTheDocument();
     const style = seen.maps.at(-1)?.props.mapStyle as {
       glyphs?: string;
-      sources: Record<string, { type: string; data: { type: string } }>;
-      layers: { id: string }[];
+      sources: Record<
+        string,
+        {
+          type: string;
+          data: { features: { geometry: { type: string }; properties: { kind: string; name?: string } }[] };
+        }
+      >;
+      layers: { id: string; source?: string }[];
     };
-    // Every source is inline GeoJSON: nothing to fetch from a tile server, and no glyphs URL.
-    expect(Object.values(style.sources).map((s) => s.type)).toEqual(['geojson', 'geojson', 'geojson']);
+    // Every source is inline GeoJSON: nothing to fetch from a tile server, and no glyphs URL. Two sources, so a
+    // frame masks its tiles once for every shape and line rather than once per kind of them.
+    expect(Object.keys(style.sources)).toEqual(['basemap', 'names']);
+    expect(Object.values(style.sources).map((s) => s.type)).toEqual(['geojson', 'geojson']);
     // The land is the background; what is not the nation is drawn over it (fewer pixels in a view of the US).
-    expect(style.sources.water?.data.type).toBe('Feature');
-    expect(style.layers.map((l) => l.id)).toEqual(['background', 'water', 'state-lines', 'state-names']);
+    const kinds = (id: string) =>
+      style.sources[id]?.data.features.map((f) => `${f.properties.kind} ${f.geometry.type}`);
+    expect(new Set(kinds('basemap'))).toEqual(new Set(['water Polygon', 'state MultiLineString']));
+    expect(new Set(kinds('names'))).toEqual(new Set(['state Point']));
+    expect(style.sources.names?.data.features.map((f) => f.properties.name)).toContain('Florida');
+    expect(style.layers.map((l) => l.id)).toEqual(['background', 'water', 'state-lines', 'place-names']);
     expect(style.glyphs).toBeUndefined();
     expect(String(vi.mocked(fetch).mock.calls[0]?.[0])).toMatch(/states-10m/);
     expect(seen.workerUrl.at(-1)).toMatch(/maplibre-gl-worker/);

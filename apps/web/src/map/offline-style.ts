@@ -1,5 +1,19 @@
-import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon, Position } from 'geojson';
-import type { Map as MaplibreMap, StyleSpecification } from 'maplibre-gl';
+import type {
+  Feature,
+  FeatureCollection,
+  GeoJSON,
+  Geometry,
+  MultiPolygon,
+  Point,
+  Polygon,
+  Position,
+} from 'geojson';
+import type {
+  ExpressionSpecification,
+  GeoJSONSource,
+  Map as MaplibreMap,
+  StyleSpecification,
+} from 'maplibre-gl';
 import polylabel from 'polylabel';
 import { feature, mesh } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
@@ -98,42 +112,92 @@ export function townFeatures(
 }
 
 /**
- * Town names, more as the map zooms in: the largest cities from the national view, then ever smaller towns.
- * Where names would collide, the larger town keeps its label.
+ * The basemap draws from two sources, whatever it holds: `basemap` (the sea, the state lines and, once they
+ * arrive, the county lines) and `names` (states, then counties and towns), each feature tagged with its `kind`.
+ * Few sources is what keeps a frame cheap in software rendering: before drawing a source's lines or shapes,
+ * maplibre-gl masks every tile of that source in the stencil buffer, a pass over the whole view, so five sources
+ * cost five such passes a frame where one source costs one; and each symbol layer is drawn tile by tile twice
+ * (halo, then text), so one names layer rather than six saves ten draws per tile.
  */
-const TOWN_TIERS: [minzoom: number, minPopulation: number, size: number][] = [
-  [3.5, 500_000, 13],
-  [5, 150_000, 12],
-  [6.5, 50_000, 12],
-  [8, 10_000, 11],
+const BASEMAP = 'basemap';
+const NAMES = 'names';
+
+type Kind = 'water' | 'state' | 'county' | 'town';
+type Tagged = Feature<Geometry, Record<string, unknown>>;
+
+/** The features of a GeoJSON value, each tagged with what it is. */
+export function tagged(kind: Kind, data: GeoJSON): Tagged[] {
+  const features: Feature<Geometry | null, Record<string, unknown> | null>[] =
+    data.type === 'FeatureCollection'
+      ? data.features
+      : data.type === 'Feature'
+        ? [data]
+        : [{ type: 'Feature', properties: {}, geometry: data }];
+  return features.flatMap((f) =>
+    f.geometry ? [{ ...f, geometry: f.geometry, properties: { ...f.properties, kind } }] : [],
+  );
+}
+
+const collection = (features: Tagged[]): FeatureCollection<Geometry> => ({
+  type: 'FeatureCollection',
+  features,
+});
+
+/**
+ * Adds features to one of the basemap's sources, keeping what it holds. Synchronous on purpose: counties and
+ * towns arrive separately, and reading the source's data and setting it in one step means neither can set data
+ * that misses what the other just added.
+ */
+export function extendSource(map: MaplibreMap, id: string, features: Tagged[]): void {
+  const source = map.getSource<GeoJSONSource>(id);
+  if (!source) return;
+  const held = source.serialize().data;
+  const kept = typeof held === 'object' && held.type === 'FeatureCollection' ? held.features : [];
+  source.setData(collection([...(kept as Tagged[]), ...features]));
+}
+
+/** The basemap's kinds already in a source (each file is added once, even if its loader runs twice). */
+function holds(map: MaplibreMap, id: string, kind: Kind): boolean {
+  const held = map.getSource<GeoJSONSource>(id)?.serialize().data;
+  return (
+    typeof held === 'object' &&
+    held.type === 'FeatureCollection' &&
+    held.features.some((f) => f.properties?.kind === kind)
+  );
+}
+
+/**
+ * Town names, more as the map zooms in: the largest cities from the national view, then ever smaller towns
+ * (a filter's zoom is the tile's, a whole number). Where names would collide, the larger town keeps its
+ * label, then a county's, then a state's.
+ */
+const TOWNS_FROM_ZOOM: ExpressionSpecification = [
+  'step',
+  ['zoom'],
+  1e12,
+  3,
+  500_000,
+  5,
+  150_000,
+  6,
+  50_000,
+  8,
+  10_000,
 ];
+
+const isKind = (kind: Kind): ExpressionSpecification => ['==', ['get', 'kind'], kind];
 
 export async function addTowns(map: MaplibreMap, fetchImpl: typeof fetch = fetch): Promise<void> {
   const rows = await load<TownRow[]>(townsUrl, fetchImpl);
-  if (map.getSource('towns')) return;
-  map.addSource('towns', { type: 'geojson', data: townFeatures(rows) });
-  const below = ['origin', 'clusters'].find((id) => map.getLayer(id));
-  TOWN_TIERS.forEach(([minzoom, min, size], i) => {
-    const max = TOWN_TIERS[i - 1]?.[1];
-    map.addLayer(
-      {
-        id: `town-names-${i}`,
-        type: 'symbol',
-        source: 'towns',
-        minzoom,
-        filter: max
-          ? ['all', ['>=', ['get', 'population'], min], ['<', ['get', 'population'], max]]
-          : ['>=', ['get', 'population'], min],
-        layout: {
-          'text-field': ['get', 'name'],
-          'text-size': size,
-          'symbol-sort-key': ['-', ['get', 'population']],
-        },
-        paint: { 'text-color': '#2f3d46', 'text-halo-color': LAND, 'text-halo-width': 1.5 },
-      },
-      below,
-    );
-  });
+  if (holds(map, NAMES, 'town')) return;
+  extendSource(
+    map,
+    NAMES,
+    tagged('town', townFeatures(rows)).map((f) => ({
+      ...f,
+      properties: { ...f.properties, rank: -Number(f.properties.population) },
+    })),
+  );
 }
 
 /**
@@ -160,85 +224,107 @@ export function waterAround(nation: Feature<Polygon | MultiPolygon> | FeatureCol
   return { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [world, ...holes] } };
 }
 
-const labelPaint = { 'text-color': '#5b6770', 'text-halo-color': LAND, 'text-halo-width': 1.5 };
+/** One layer for every name on the map, styled by what it names. */
+const namesLayer = {
+  id: 'place-names',
+  type: 'symbol',
+  source: NAMES,
+  filter: [
+    'any',
+    ['all', isKind('state'), ['<', ['zoom'], 7]],
+    ['all', isKind('county'), ['>=', ['zoom'], 7]],
+    ['all', isKind('town'), ['>=', ['get', 'population'], TOWNS_FROM_ZOOM]],
+  ],
+  layout: {
+    'text-field': ['get', 'name'],
+    'text-size': [
+      'match',
+      ['get', 'kind'],
+      'town',
+      ['step', ['get', 'population'], 11, 50_000, 12, 500_000, 13],
+      12,
+    ],
+    'text-transform': ['match', ['get', 'kind'], 'state', 'uppercase', 'none'],
+    'text-letter-spacing': ['match', ['get', 'kind'], 'state', 0.08, 0],
+    'symbol-sort-key': ['get', 'rank'],
+  },
+  paint: {
+    'text-color': ['match', ['get', 'kind'], 'town', '#2f3d46', '#5b6770'],
+    'text-halo-color': LAND,
+    'text-halo-width': 1.5,
+  },
+} satisfies StyleSpecification['layers'][number];
 
 export async function offlineStyle(fetchImpl: typeof fetch = fetch): Promise<StyleSpecification> {
   const topo = await load<States>(statesUrl, fetchImpl);
+  const states = tagged('state', labelPoints(feature(topo, topo.objects.states) as never));
   return {
     version: 8,
     name: 'kapmap offline',
     sources: {
-      water: { type: 'geojson', data: waterAround(feature(topo, topo.objects.nation) as never) },
-      states: { type: 'geojson', data: mesh(topo, topo.objects.states, (a, b) => a !== b) },
-      'state-names': { type: 'geojson', data: labelPoints(feature(topo, topo.objects.states) as never) },
+      [BASEMAP]: {
+        type: 'geojson',
+        data: collection([
+          ...tagged('water', waterAround(feature(topo, topo.objects.nation) as never)),
+          ...tagged(
+            'state',
+            mesh(topo, topo.objects.states, (a, b) => a !== b),
+          ),
+        ]),
+      },
+      [NAMES]: {
+        type: 'geojson',
+        data: collection(states.map((f) => ({ ...f, properties: { ...f.properties, rank: 1 } }))),
+      },
     },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': LAND } },
-      { id: 'water', type: 'fill', source: 'water', paint: { 'fill-color': WATER } },
+      { id: 'water', type: 'fill', source: BASEMAP, filter: isKind('water'), paint: { 'fill-color': WATER } },
       {
         id: 'state-lines',
         type: 'line',
-        source: 'states',
+        source: BASEMAP,
+        filter: isKind('state'),
         paint: {
           'line-color': '#9aa6ae',
           'line-width': ['interpolate', ['linear'], ['zoom'], 3, 0.8, 8, 1.6],
         },
       },
-      {
-        id: 'state-names',
-        type: 'symbol',
-        source: 'state-names',
-        maxzoom: 7,
-        layout: {
-          'text-field': ['get', 'name'],
-          'text-size': 12,
-          'text-transform': 'uppercase',
-          'text-letter-spacing': 0.08,
-        },
-        paint: labelPaint,
-      },
+      namesLayer,
     ],
   };
 }
 
 /**
  * Adds county lines (inside each state; state lines are drawn on their own) under the state lines, and county
- * names for a closer look. The clinic layers are added after the style, so the names are moved under them.
+ * names for a closer look, to the basemap's two sources.
  */
 export async function addCounties(map: MaplibreMap, fetchImpl: typeof fetch = fetch): Promise<void> {
   const topo = await load<Counties>(countiesUrl, fetchImpl);
+  if (map.getLayer('county-lines')) return;
   const lines = mesh(
     topo,
     topo.objects.counties,
     (a, b) => a !== b && String(a.id).slice(0, 2) === String(b.id).slice(0, 2),
   );
-  if (map.getSource('counties')) return;
-  map.addSource('counties', { type: 'geojson', data: lines });
+  extendSource(map, BASEMAP, tagged('county', lines));
   map.addLayer(
     {
       id: 'county-lines',
       type: 'line',
-      source: 'counties',
+      source: BASEMAP,
+      filter: isKind('county'),
       minzoom: 6.5,
       paint: { 'line-color': '#d5d9dc', 'line-width': 0.6 },
     },
     'state-lines',
   );
-  map.addSource('county-names', {
-    type: 'geojson',
-    data: labelPoints(feature(topo, topo.objects.counties) as never, (f) =>
-      countyName(f.id, f.properties?.name),
-    ),
-  });
-  map.addLayer(
-    {
-      id: 'county-names',
-      type: 'symbol',
-      source: 'county-names',
-      minzoom: 7,
-      layout: { 'text-field': ['get', 'name'], 'text-size': 12 },
-      paint: labelPaint,
-    },
-    ['origin', 'clusters'].find((id) => map.getLayer(id)),
+  const names = labelPoints(feature(topo, topo.objects.counties) as never, (f) =>
+    countyName(f.id, f.properties?.name),
+  );
+  extendSource(
+    map,
+    NAMES,
+    tagged('county', names).map((f) => ({ ...f, properties: { ...f.properties, rank: 0 } })),
   );
 }
