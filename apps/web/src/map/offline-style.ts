@@ -232,7 +232,8 @@ const namesLayer = {
   filter: [
     'any',
     ['all', isKind('state'), ['<', ['zoom'], 7]],
-    ['all', isKind('county'), ['>=', ['zoom'], 7]],
+    // County names from zoom 8, where a county is wide enough to hold one (and a frame does not draw ~150).
+    ['all', isKind('county'), ['>=', ['zoom'], 8]],
     ['all', isKind('town'), ['>=', ['get', 'population'], TOWNS_FROM_ZOOM]],
   ],
   layout: {
