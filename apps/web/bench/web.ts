@@ -203,7 +203,6 @@ async function main() {
       ['desktop 1280×900', 1280, 900],
       ['phone 375×812', 375, 812],
     ] as const) {
-      const medians: Record<string, number> = {};
       const byRound: Record<string, number[]> = {};
       // The modes interleaved over rounds, each a fresh page: one page's median moves by a few ms with what else
       // the shared machine runs, so each mode's figure is the median of its rounds' medians.
@@ -234,9 +233,7 @@ async function main() {
               ).__benchFrames(m),
             mode,
           );
-          const rounds = [...(byRound[mode] ?? []), median(f.deltas)];
-          byRound[mode] = rounds;
-          medians[mode] = median(rounds);
+          byRound[mode] = [...(byRound[mode] ?? []), median(f.deltas)];
           const what = {
             full: 'the whole map    ',
             basemap: 'basemap only     ',
@@ -251,6 +248,7 @@ async function main() {
           );
           await page.close();
         }
+      const medians = Object.fromEntries(Object.entries(byRound).map(([mode, xs]) => [mode, median(xs)]));
       for (const mode of ['full', 'basemap', 'floor'] as const)
         console.log(
           `  ${label.padEnd(17)} ${mode.padEnd(8)} median of ${FRAME_ROUNDS} rounds ${(medians[mode] ?? Number.NaN).toFixed(1)}   (${(byRound[mode] ?? []).map((x) => x.toFixed(1)).join(', ')})`,

@@ -190,14 +190,7 @@ const isKind = (kind: Kind): ExpressionSpecification => ['==', ['get', 'kind'], 
 export async function addTowns(map: MaplibreMap, fetchImpl: typeof fetch = fetch): Promise<void> {
   const rows = await load<TownRow[]>(townsUrl, fetchImpl);
   if (holds(map, NAMES, 'town')) return;
-  extendSource(
-    map,
-    NAMES,
-    tagged('town', townFeatures(rows)).map((f) => ({
-      ...f,
-      properties: { ...f.properties, rank: -Number(f.properties.population) },
-    })),
-  );
+  extendSource(map, NAMES, tagged('town', townFeatures(rows)));
 }
 
 /**
@@ -247,7 +240,8 @@ const namesLayer = {
     ],
     'text-transform': ['match', ['get', 'kind'], 'state', 'uppercase', 'none'],
     'text-letter-spacing': ['match', ['get', 'kind'], 'state', 0.08, 0],
-    'symbol-sort-key': ['get', 'rank'],
+    // Placed first, kept where names collide: towns, the larger first, then counties, then states.
+    'symbol-sort-key': ['match', ['get', 'kind'], 'town', ['-', ['get', 'population']], 'county', 0, 1],
   },
   paint: {
     'text-color': ['match', ['get', 'kind'], 'town', '#2f3d46', '#5b6770'],
@@ -258,7 +252,6 @@ const namesLayer = {
 
 export async function offlineStyle(fetchImpl: typeof fetch = fetch): Promise<StyleSpecification> {
   const topo = await load<States>(statesUrl, fetchImpl);
-  const states = tagged('state', labelPoints(feature(topo, topo.objects.states) as never));
   return {
     version: 8,
     name: 'kapmap offline',
@@ -275,7 +268,7 @@ export async function offlineStyle(fetchImpl: typeof fetch = fetch): Promise<Sty
       },
       [NAMES]: {
         type: 'geojson',
-        data: collection(states.map((f) => ({ ...f, properties: { ...f.properties, rank: 1 } }))),
+        data: collection(tagged('state', labelPoints(feature(topo, topo.objects.states) as never))),
       },
     },
     layers: [
@@ -323,9 +316,5 @@ export async function addCounties(map: MaplibreMap, fetchImpl: typeof fetch = fe
   const names = labelPoints(feature(topo, topo.objects.counties) as never, (f) =>
     countyName(f.id, f.properties?.name),
   );
-  extendSource(
-    map,
-    NAMES,
-    tagged('county', names).map((f) => ({ ...f, properties: { ...f.properties, rank: 0 } })),
-  );
+  extendSource(map, NAMES, tagged('county', names));
 }
