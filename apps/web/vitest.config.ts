@@ -23,6 +23,9 @@ export default defineConfig({
           include: ['e2e/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // A poll waits as long as Playwright's own waits do, not vitest's default second: under CI the browser
+          // shares 2 cores with the API suite, and a React transition after a click can take longer than that.
+          expect: { poll: { timeout: 15_000, interval: 100 } },
         },
       },
     ],

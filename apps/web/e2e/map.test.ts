@@ -114,11 +114,11 @@ describe.runIf(run)('the map web app in Chromium', () => {
     await page.evaluate(() =>
       (window.__kapmapMap as { jumpTo(o: object): void }).jumpTo({ center: [-78.64, 35.78], zoom: 8.5 }),
     );
-    await expect.poll(namesShown, { timeout: 15_000 }).toEqual(['county', 'town']);
+    await expect.poll(namesShown).toEqual(['county', 'town']);
 
     // Zoomed out, they cluster, and the cluster's count is drawn as text without any glyph server.
     await page.evaluate(() => (window.__kapmapMap as { jumpTo(o: object): void }).jumpTo({ zoom: 5 }));
-    await expect.poll(namesShown, { timeout: 15_000 }).toEqual(['state', 'town']);
+    await expect.poll(namesShown).toEqual(['state', 'town']);
     const clustered = await waitForMap(page, count);
     expect(clustered.clusters.length).toBeGreaterThan(0);
     // Every cluster drawn has its count drawn on it (a label is placed a frame or more after its circle, and a
