@@ -23,8 +23,8 @@ export default defineConfig({
           include: ['e2e/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          // A poll waits as long as Playwright's own waits do, not vitest's default second: under CI the browser
-          // shares 2 cores with the API suite, and a React transition after a click can take longer than that.
+          // A poll waits up to 15 s, not vitest's default second: under CI the browser shares 2 cores with the API
+          // suite, and the re-render after a click (a router transition) can take longer than a second.
           expect: { poll: { timeout: 15_000, interval: 100 } },
         },
       },

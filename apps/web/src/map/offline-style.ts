@@ -126,7 +126,7 @@ type Kind = 'water' | 'state' | 'county' | 'town';
 type Tagged = Feature<Geometry, Record<string, unknown>>;
 
 /** The features of a GeoJSON value, each tagged with what it is. */
-export function tagged(kind: Kind, data: GeoJSON): Tagged[] {
+function tagged(kind: Kind, data: GeoJSON): Tagged[] {
   const features: Feature<Geometry | null, Record<string, unknown> | null>[] =
     data.type === 'FeatureCollection'
       ? data.features
@@ -143,27 +143,27 @@ const collection = (features: Tagged[]): FeatureCollection<Geometry> => ({
   features,
 });
 
+/** The features one of the basemap's sources holds now, or none if the map does not have it. */
+function held(map: MaplibreMap, id: string): Tagged[] | null {
+  const data = map.getSource<GeoJSONSource>(id)?.serialize().data;
+  if (data === undefined) return null;
+  return typeof data === 'object' && data.type === 'FeatureCollection' ? (data.features as Tagged[]) : [];
+}
+
 /**
  * Adds features to one of the basemap's sources, keeping what it holds. Synchronous on purpose: counties and
  * towns arrive separately, and reading the source's data and setting it in one step means neither can set data
  * that misses what the other just added.
  */
-export function extendSource(map: MaplibreMap, id: string, features: Tagged[]): void {
-  const source = map.getSource<GeoJSONSource>(id);
-  if (!source) return;
-  const held = source.serialize().data;
-  const kept = typeof held === 'object' && held.type === 'FeatureCollection' ? held.features : [];
-  source.setData(collection([...(kept as Tagged[]), ...features]));
+function extendSource(map: MaplibreMap, id: string, features: Tagged[]): void {
+  const kept = held(map, id);
+  if (kept === null) return;
+  map.getSource<GeoJSONSource>(id)?.setData(collection([...kept, ...features]));
 }
 
-/** The basemap's kinds already in a source (each file is added once, even if its loader runs twice). */
+/** Whether a source already holds features of a kind (each file is added once, even if its loader runs twice). */
 function holds(map: MaplibreMap, id: string, kind: Kind): boolean {
-  const held = map.getSource<GeoJSONSource>(id)?.serialize().data;
-  return (
-    typeof held === 'object' &&
-    held.type === 'FeatureCollection' &&
-    held.features.some((f) => f.properties?.kind === kind)
-  );
+  return held(map, id)?.some((f) => f.properties.kind === kind) ?? false;
 }
 
 /**
